@@ -1,0 +1,1 @@
+"""Action server package: ``rasa run actions --actions actions`` loads ``actions.assistant``."""

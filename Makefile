@@ -1,0 +1,51 @@
+# One command to use, one to test. Every target sets up what is missing first.
+SHELL := /bin/bash
+PY := .venv/bin/python
+export PYTHONPATH := .
+export TF_CPP_MIN_LOG_LEVEL := 3
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: setup train run serve test lint validate test-stories pytest bench purge services clean
+
+setup:            ## .venv, Dutch spaCy pipeline, pseudonym key
+	@scripts/setup.sh
+
+train: setup      ## train the model if config, domain or data changed
+	@scripts/train.sh
+
+run: train        ## action server + Rasa (REST on :5005, SQLite) + a terminal chat
+	@scripts/serve.sh --chat
+
+serve: train      ## the same without the terminal chat
+	@scripts/serve.sh
+
+test: train services  ## everything: lint, pip check, validate, pytest, test stories
+	@$(PY) -m pip check
+	@$(MAKE) --no-print-directory lint validate pytest test-stories
+
+lint:
+	@echo "==> ruff"; .venv/bin/ruff check .
+
+validate:
+	@echo "==> rasa data validate"
+	@.venv/bin/rasa data validate --config config.yml --domain rasa_project/domain \
+	  --data rasa_project/data > var/log/validate.log 2>&1 || { cat var/log/validate.log; exit 1; }
+
+pytest:
+	@echo "==> pytest"; set -a; . var/secrets.env; set +a; $(PY) -m pytest -q -p no:cacheprovider
+
+test-stories:
+	@echo "==> Rasa test stories"; scripts/test_stories.sh
+
+services:         ## PostgreSQL and Redis on localhost (started when not running)
+	@scripts/services.sh
+
+bench: train      ## NLU cross-validation F1, train time, REST latency
+	@$(PY) bench/run_bench.py
+
+purge: setup      ## delete conversations older than RETENTION_DAYS (default 30)
+	@$(PY) scripts/purge.py --endpoints $${ENDPOINTS:-rasa_project/endpoints.yml}
+
+clean:
+	rm -rf models var/log .cache/spacy
