@@ -6,7 +6,8 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: setup train run serve test lint validate test-stories pytest bench purge services clean
+.PHONY: setup train run serve test lint validate test-stories pytest bench purge services clean \
+	telegram whatsapp
 
 setup:            ## .venv, Dutch spaCy pipeline, pseudonym key
 	@scripts/setup.sh
@@ -49,3 +50,9 @@ purge: setup      ## delete conversations older than RETENTION_DAYS (default 30)
 
 clean:
 	rm -rf models var/log .cache/spacy
+
+telegram: setup   ## Telegram bridge (long polling; TELEGRAM_MODE=webhook for production; docs/channels.md)
+	@$(PY) -m bot_bridge.telegram $(ARGS)
+
+whatsapp: setup   ## WhatsApp Cloud API webhook bridge on :8082 (docs/channels.md)
+	@$(PY) -m bot_bridge.whatsapp $(ARGS)

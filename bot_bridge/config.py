@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Dict, Mapping
 
 DOCS_HINT = "See docs/channels.md for how to set it up."
+SECRETS_FILE = "var/secrets.env"
 
 _LINE_RE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
 _TELEGRAM_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -50,13 +51,19 @@ def parse_env_file(text: str) -> Dict[str, str]:
 
 
 def load_environment(env_file: str | None = None) -> Dict[str, str]:
-    """Return the ``.env`` file's values overlaid with the real environment.
+    """Return the settings: ``var/secrets.env`` < the ``.env`` file < the real environment.
 
     ``env_file`` defaults to ``$BRIDGE_ENV_FILE`` or ``.env`` in the working directory; a
-    missing file is not an error (production usually sets real environment variables).
+    missing default file is not an error (production usually sets real environment
+    variables), a missing explicit one is. ``var/secrets.env`` (written by ``make setup``,
+    holds the ``PSEUDONYM_KEY`` of the embedded default) is read first if it exists, like
+    ``scripts/serve.sh`` does for Rasa.
     """
-    path = Path(env_file or os.environ.get("BRIDGE_ENV_FILE") or ".env")
     values: Dict[str, str] = {}
+    secrets = Path(SECRETS_FILE)
+    if secrets.is_file():
+        values.update(parse_env_file(secrets.read_text(encoding="utf-8")))
+    path = Path(env_file or os.environ.get("BRIDGE_ENV_FILE") or ".env")
     if path.is_file():
         values.update(parse_env_file(path.read_text(encoding="utf-8")))
     elif env_file:
@@ -70,6 +77,12 @@ def _required(env: Mapping[str, str], name: str) -> str:
     if not value:
         raise ConfigError(f"Environment variable {name} is not set. {DOCS_HINT}")
     return value
+
+
+def _pseudonym_key(env: Mapping[str, str]) -> str:
+    from bot_bridge.pseudonym import check_key  # pseudonym imports ConfigError from here
+
+    return check_key(env.get("PSEUDONYM_KEY"))
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
@@ -122,7 +135,7 @@ class CommonSettings:
     def from_env(cls, env: Mapping[str, str]) -> CommonSettings:
         """Build the settings from a mapping of environment variables."""
         return cls(
-            pseudonym_key=_required(env, "PSEUDONYM_KEY"),
+            pseudonym_key=_pseudonym_key(env),
             rasa_url=(env.get("RASA_URL") or cls.rasa_url).strip().rstrip("/"),
             rasa_timeout=_float(env, "RASA_TIMEOUT", cls.rasa_timeout),
             rasa_connect_timeout=_float(env, "RASA_CONNECT_TIMEOUT", cls.rasa_connect_timeout),

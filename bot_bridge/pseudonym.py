@@ -16,23 +16,33 @@ from bot_bridge.config import ConfigError
 
 PREFIXES = {"telegram": "tg-", "whatsapp": "wa-"}
 KEY_ENV = "PSEUDONYM_KEY"
+MIN_KEY_LENGTH = 16
 
 
 class PseudonymKeyMissing(ConfigError):
     """``PSEUDONYM_KEY`` is not configured."""
 
 
-def pseudonym_key_from_env() -> str:
-    """Return ``$PSEUDONYM_KEY`` or raise :class:`PseudonymKeyMissing` with a clear message."""
-    key = os.environ.get(KEY_ENV, "").strip()
-    if not key:
+def check_key(key: str | None) -> str:
+    """Return ``key`` if it is usable, else raise :class:`PseudonymKeyMissing`.
+
+    Like the Rasa channel, the bridges refuse keys shorter than ``MIN_KEY_LENGTH``.
+    """
+    key = key or ""
+    if len(key.strip()) < MIN_KEY_LENGTH:
         raise PseudonymKeyMissing(
-            f"{KEY_ENV} is not set. The bridges need it to pseudonymise chat ids and phone "
-            "numbers before anything is sent to Rasa. Set the same secret value as for the "
-            "Rasa channel, e.g. generate one with "
-            "`python -c 'import secrets; print(secrets.token_hex(32))'` (see docs/channels.md)."
+            f"{KEY_ENV} is not set (or shorter than {MIN_KEY_LENGTH} characters). The bridges "
+            "need it to pseudonymise chat ids and phone numbers before anything is sent to "
+            "Rasa. Run `make setup` (writes var/secrets.env) or set it in .env; generate one "
+            "with `python -c 'import secrets; print(secrets.token_hex(32))'`. "
+            "See docs/channels.md."
         )
     return key
+
+
+def pseudonym_key_from_env() -> str:
+    """Return ``$PSEUDONYM_KEY`` or raise :class:`PseudonymKeyMissing` with a clear message."""
+    return check_key(os.environ.get(KEY_ENV))
 
 
 def pseudonymise(platform: str, user_id: str, key: str | None = None) -> str:
@@ -44,14 +54,15 @@ def pseudonymise(platform: str, user_id: str, key: str | None = None) -> str:
         key: the secret; defaults to ``$PSEUDONYM_KEY``.
 
     Raises:
-        PseudonymKeyMissing: when no key is given and ``$PSEUDONYM_KEY`` is empty.
+        PseudonymKeyMissing: when the key (given, or ``$PSEUDONYM_KEY``) is missing or
+            shorter than 16 characters.
         ValueError: for an unknown platform or an empty user id.
     """
     if platform not in PREFIXES:
         raise ValueError(f"Unknown platform {platform!r}; expected one of {sorted(PREFIXES)}.")
     if not str(user_id):
         raise ValueError("user_id must not be empty.")
-    secret = key if key else pseudonym_key_from_env()
+    secret = check_key(key) if key is not None else pseudonym_key_from_env()
     digest = hmac.new(
         secret.encode("utf-8"), f"{platform}:{user_id}".encode(), hashlib.sha256
     ).hexdigest()

@@ -128,7 +128,7 @@ class TelegramBridge:
             assert updater is not None
             await updater.start_polling(
                 allowed_updates=ALLOWED_UPDATES,
-                timeout=int(self.poll_timeout),
+                timeout=dt.timedelta(seconds=self.poll_timeout),
                 drop_pending_updates=False,
             )
             logger.info("Telegram bridge polling %s", self.settings.base_url.split("/bot")[0])
@@ -250,7 +250,11 @@ class TelegramBridge:
                 self.application.bot.send_chat_action, chat_id=chat_id, action=ChatAction.TYPING
             )
 
-        await self.core.handle(PLATFORM, str(chat_id), text, deliver, before_ask=typing)
+        try:
+            await self.core.handle(PLATFORM, str(chat_id), text, deliver, before_ask=typing)
+        except Exception:  # noqa: BLE001 - a bug must not leave the user without an answer
+            logger.exception("unexpected error while answering a Telegram message")
+            await self.send_messages(chat_id, self.core.fallback())
 
     def keyboard(self, buttons: Sequence[Button]) -> InlineKeyboardMarkup:
         """One inline button per row; ``callback_data`` carries the (encoded) payload."""
@@ -352,7 +356,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     # httpx logs every request URL, which contains the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    asyncio.run(_run(settings))
+    try:
+        asyncio.run(_run(settings))
+    except TelegramError as exc:  # e.g. a wrong token, or the Bot API is unreachable
+        print(
+            f"Telegram error: {exc}. Check TELEGRAM_BOT_TOKEN and TELEGRAM_BASE_URL.",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -55,7 +55,9 @@ async def start_site(app: web.Application, host: str, port: int) -> Tuple[web.Ap
     return runner, bound
 
 
-def install_stop_signals(stop: asyncio.Event, loop: asyncio.AbstractEventLoop | None = None):
+def install_stop_signals(
+    stop: asyncio.Event, loop: asyncio.AbstractEventLoop | None = None
+) -> None:
     """Set ``stop`` on SIGINT/SIGTERM (where the platform supports signal handlers)."""
     loop = loop or asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

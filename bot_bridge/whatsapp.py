@@ -283,7 +283,11 @@ class WhatsAppBridge:
         async def deliver(messages: List[BotMessage]) -> None:
             await self.send_messages(incoming.wa_id, messages)
 
-        await self.core.handle(PLATFORM, incoming.wa_id, incoming.text, deliver)
+        try:
+            await self.core.handle(PLATFORM, incoming.wa_id, incoming.text, deliver)
+        except Exception:  # noqa: BLE001 - a bug must not leave the user without an answer
+            logger.exception("unexpected error while answering a WhatsApp message")
+            await self.send_messages(incoming.wa_id, self.core.fallback())
 
     async def send_messages(self, to: str, messages: List[BotMessage]) -> None:
         """Send Rasa's messages to the WhatsApp user ``to``, in order."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import uuid
 import urllib.request
+import uuid
 
 
 def send(url: str, sender: str, text: str) -> list:

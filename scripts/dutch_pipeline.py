@@ -16,7 +16,9 @@ from pathlib import Path
 TARGET = Path(__file__).resolve().parents[1] / ".cache" / "spacy" / "nl_pipeline"
 MARKER = TARGET / "PIPELINE.txt"
 OFFICIAL = "nl_core_news_sm"
-HOME_BUILT = "home-built Dutch pipeline (spacy.blank('nl') + lookup lemmatizer), not nl_core_news_sm"
+HOME_BUILT = (
+    "home-built Dutch pipeline (spacy.blank('nl') + lookup lemmatizer), not nl_core_news_sm"
+)
 
 
 def try_official() -> bool:
@@ -28,7 +30,9 @@ def try_official() -> bool:
     except OSError:
         quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "timeout": 120}
         try:
-            subprocess.run([sys.executable, "-m", "spacy", "download", OFFICIAL], check=True, **quiet)
+            subprocess.run(
+                [sys.executable, "-m", "spacy", "download", OFFICIAL], check=True, **quiet
+            )
             nlp = spacy.load(OFFICIAL)
         except (subprocess.SubprocessError, OSError):
             return False

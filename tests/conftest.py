@@ -33,8 +33,12 @@ def free_port() -> int:
 
 def server_env() -> Dict[str, str]:
     env = dict(os.environ)
-    env.update(PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3", RASA_TELEMETRY_ENABLED="false",
-               SQLALCHEMY_SILENCE_UBER_WARNING="1")
+    env.update(
+        PYTHONPATH=str(ROOT),
+        TF_CPP_MIN_LOG_LEVEL="3",
+        RASA_TELEMETRY_ENABLED="false",
+        SQLALCHEMY_SILENCE_UBER_WARNING="1",
+    )
     env.setdefault("PSEUDONYM_KEY", "test-key-" + "x" * 32)
     return env
 
@@ -75,19 +79,41 @@ class Servers:
     def start_actions(self) -> None:
         log = self.workdir / "actions.log"
         self.actions = subprocess.Popen(
-            [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
-             "--port", str(self.action_port)],
-            cwd=ROOT, env=self.env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+            [
+                str(BIN / "rasa"),
+                "run",
+                "actions",
+                "--actions",
+                "actions",
+                "--port",
+                str(self.action_port),
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
         )
         wait_until_up(f"http://127.0.0.1:{self.action_port}/health", self.actions, log)
 
     def start_rasa(self) -> None:
         log = self.workdir / "rasa.log"
         self.rasa = subprocess.Popen(
-            [str(BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", str(self.endpoints),
-             "--credentials", str(ROOT / "rasa_project" / "credentials.yml"),
-             "--port", str(self.rasa_port)],
-            cwd=self.workdir, env=self.env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+            [
+                str(BIN / "rasa"),
+                "run",
+                "--model",
+                str(MODEL),
+                "--endpoints",
+                str(self.endpoints),
+                "--credentials",
+                str(ROOT / "rasa_project" / "credentials.yml"),
+                "--port",
+                str(self.rasa_port),
+            ],
+            cwd=self.workdir,
+            env=self.env,
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
         )
         wait_until_up(self.url + "/webhooks/rest/", self.rasa, log)
 

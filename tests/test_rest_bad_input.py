@@ -12,8 +12,9 @@ from tests.conftest import Chat, post_message
 
 
 def raw_post(url: str, body: bytes) -> int:
-    request = urllib.request.Request(url + "/webhooks/rest/webhook", data=body,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url + "/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as reply:
             return reply.status
@@ -24,9 +25,25 @@ def raw_post(url: str, body: bytes) -> int:
 @pytest.mark.server
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "😀😀😀", "🙏", "x" * 5000, "ik heb schulden " * 300, "**vet** _schuin_ `code`",
-     "<script>alert(1)</script>", "<b>hallo</b>", "Can you help me with money?",
-     "qwertyuiop", "asdfghjkl", "?!?!", "/onbekendcommando", "////", "\x00\x01", "1234567890"],
+    [
+        "",
+        "   ",
+        "😀😀😀",
+        "🙏",
+        "x" * 5000,
+        "ik heb schulden " * 300,
+        "**vet** _schuin_ `code`",
+        "<script>alert(1)</script>",
+        "<b>hallo</b>",
+        "Can you help me with money?",
+        "qwertyuiop",
+        "asdfghjkl",
+        "?!?!",
+        "/onbekendcommando",
+        "////",
+        "\x00\x01",
+        "1234567890",
+    ],
 )
 def test_every_bad_input_gets_a_kind_reply(chat, text: str) -> None:
     conversation = chat()

@@ -34,14 +34,17 @@ tracker_store:
 def pg_database() -> Iterator[str]:
     """A fresh PostgreSQL database for this module, dropped afterwards."""
     name = "assistant_test_" + uuid.uuid4().hex[:8]
-    admin = sa.create_engine("postgresql://postgres@127.0.0.1:5432/postgres",
-                             isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(
+        "postgresql://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     yield name
     with admin.connect() as conn:
-        conn.execute(sa.text(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), n=name)
+        conn.execute(
+            sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+            n=name,
+        )
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
     admin.dispose()
 
@@ -53,8 +56,9 @@ def store_servers(request, servers: Servers, tmp_path_factory) -> Iterator[Serve
         yield servers
         return
     dbname = request.getfixturevalue("pg_database")
-    running = start_servers(tmp_path_factory.mktemp("rasa-pg"),
-                            PG_ENDPOINTS.replace("DBNAME", dbname))
+    running = start_servers(
+        tmp_path_factory.mktemp("rasa-pg"), PG_ENDPOINTS.replace("DBNAME", dbname)
+    )
     running.db_url = f"postgresql://postgres@127.0.0.1:5432/{dbname}"
     yield running
     running.stop()
@@ -107,8 +111,12 @@ def test_vergeetmij_erases_everything_of_that_sender(store_servers: Servers) -> 
     pseudonym = pseudonymise(chat.sender, key=server_env()["PSEUDONYM_KEY"].encode())
     assert rows_of(store_servers, pseudonym) == 0
     assert "uniekwoord42" not in stored_text(store_servers)
-    assert rows_of(store_servers, pseudonymise(other.sender,
-                                               key=server_env()["PSEUDONYM_KEY"].encode())) > 0
+    assert (
+        rows_of(
+            store_servers, pseudonymise(other.sender, key=server_env()["PSEUDONYM_KEY"].encode())
+        )
+        > 0
+    )
     assert chat.say("hoi")  # a new, empty conversation starts
 
 
@@ -118,8 +126,12 @@ def test_erasure_can_be_cancelled(store_servers: Servers) -> None:
     chat = Chat(store_servers.url)
     chat.say("verwijder mijn gegevens")
     assert "niets" in chat.say("nee").lower()
-    assert rows_of(store_servers, pseudonymise(chat.sender,
-                                               key=server_env()["PSEUDONYM_KEY"].encode())) > 0
+    assert (
+        rows_of(
+            store_servers, pseudonymise(chat.sender, key=server_env()["PSEUDONYM_KEY"].encode())
+        )
+        > 0
+    )
 
 
 @pytest.mark.server
@@ -136,8 +148,14 @@ def test_retention_purges_only_old_conversations(store_servers: Servers) -> None
     if url.drivername.startswith("sqlite"):
         store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=url.database)
     else:
-        store = SQLTrackerStore(Domain.empty(), dialect="postgresql", host="127.0.0.1",
-                                port=5432, db=url.database, username="postgres")
+        store = SQLTrackerStore(
+            Domain.empty(),
+            dialect="postgresql",
+            host="127.0.0.1",
+            port=5432,
+            db=url.database,
+            username="postgres",
+        )
     assert purge_older_than(store, days=30) >= 0
     assert rows_of(store_servers, pseudonym) > 0  # fresh: kept
     assert purge_older_than(store, days=30, now=time.time() + 31 * 86400) >= 1

@@ -25,8 +25,11 @@ LINES = {
     "domestic_violence": r"0800-2000",
     "acute_danger": r"\b112\b",
 }
-ACUTE = {"acute_food": r"voedselbank|noodhulp", "acute_roof": r"opvang",
-         "acute_cutoff": r"drie werkdagen|energie"}
+ACUTE = {
+    "acute_food": r"voedselbank|noodhulp",
+    "acute_roof": r"opvang",
+    "acute_cutoff": r"drie werkdagen|energie",
+}
 ANY_CRISIS_LINE = r"\b113\b|0800-0113|0800-2000|Veilig Thuis"
 
 

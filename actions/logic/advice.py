@@ -43,8 +43,16 @@ def texts() -> Dict[str, Any]:
     data = yaml.safe_load((CONTENT_DIR / "texts.yml").read_text(encoding="utf-8"))["texts"]
     for group, keys in {
         "ages": ("any", "between", "up_to", "from"),
-        "who": ("self_parent", "self_youth", "via_intermediary", "via_school", "via_foodbank",
-                "via_professional", "via_intermediary_default", "professional_can"),
+        "who": (
+            "self_parent",
+            "self_youth",
+            "via_intermediary",
+            "via_school",
+            "via_foodbank",
+            "via_professional",
+            "via_intermediary_default",
+            "professional_can",
+        ),
         "local": ("debt_help", "wijkteam", "minima", "phone", "joiner"),
         "topics": ("default", "debts", "minima", "household"),
     }.items():
@@ -54,13 +62,13 @@ def texts() -> Dict[str, Any]:
     return data
 
 
-def _say(response: str, **values: Any) -> "Say":
+def _say(response: str, **values: Any) -> Say:
     from actions.logic.dialogue import Say
 
     return Say(response, values)
 
 
-def municipality_of(state: "State") -> Optional[Municipality]:
+def municipality_of(state: State) -> Optional[Municipality]:
     if not state.municipality:
         return None
     return next((m for m in get_content().municipalities if m.code == state.municipality), None)
@@ -85,11 +93,19 @@ def who_text(match: FundMatch, role: Optional[str]) -> str:
         return t["self_youth"] if role == "youth" else t["self_parent"]
     if match.path is ApplyPath.via_intermediary:
         if match.intermediaries:
-            return t["via_intermediary"].format(who=match.intermediaries.rstrip("."))
+            who = match.intermediaries.rstrip(".")
+            return t["via_intermediary"].format(who=who[:1].lower() + who[1:])
         return t["via_intermediary_default"]
     if match.path is ApplyPath.via_parent:
         return t["self_parent"].replace("Je vraagt", "Je ouder vraagt")
     return t[match.path.value]
+
+
+def _who_unless_said(match: FundMatch, role: Optional[str]) -> str:
+    """The who-applies sentence, left out when the fund's own ``how`` already says it."""
+    if match.path is ApplyPath.self and "zelf" in match.fund.how.lower()[:60]:
+        return ""
+    return who_text(match, role) + " "
 
 
 def _link(url: Optional[str], phone: Optional[str]) -> str:
@@ -102,7 +118,7 @@ def _link(url: Optional[str], phone: Optional[str]) -> str:
     return "".join(parts)
 
 
-def fund_says(state: "State", need: str) -> List["Say"]:
+def fund_says(state: State, need: str) -> List[Say]:
     """Fund cards that fit every known age (or any age when unknown), best first."""
     role = state.role if state.role in ("parent", "youth", "professional") else None
     lookup_role = "parent" if role == "professional" else role
@@ -122,7 +138,7 @@ def fund_says(state: "State", need: str) -> List["Say"]:
             name=m.name,
             gives=m.fund.gives,
             ages=age_text(m.age_min, m.age_max),
-            who=who_text(m, role),
+            who=_who_unless_said(m, role),
             how=m.fund.how,
             link=_link(m.fund.url, m.fund.phone),
         )
@@ -133,14 +149,14 @@ def fund_says(state: "State", need: str) -> List["Say"]:
     return says
 
 
-def route_says(routes: List[Route], limit: int = MAX_ROUTES) -> List["Say"]:
+def route_says(routes: List[Route], limit: int = MAX_ROUTES) -> List[Say]:
     return [
         _say("utter_route", name=r.name, gives=r.gives, how=r.how, link=_link(r.url, r.phone))
         for r in routes[:limit]
     ]
 
 
-def local_lines(state: "State", need: str) -> List["Say"]:
+def local_lines(state: State, need: str) -> List[Say]:
     """The municipality's own entry points for this need, or an honest general route."""
     topic_key = LOCAL_TOPIC.get(need, "default")
     place = municipality_of(state)
@@ -154,8 +170,9 @@ def local_lines(state: "State", need: str) -> List["Say"]:
         if topic_key == "debts" and local.debt_help:
             links.append(t["debt_help"].format(url=local.debt_help))
         if topic_key in ("minima", "household", "default") and local.minima:
-            links.append(t["minima"].format(name=local.minima_name or "minimaregelingen",
-                                            url=local.minima))
+            links.append(
+                t["minima"].format(name=local.minima_name or "minimaregelingen", url=local.minima)
+            )
         if local.wijkteam:
             links.append(t["wijkteam"].format(url=local.wijkteam))
         if local.phone:
@@ -166,7 +183,7 @@ def local_lines(state: "State", need: str) -> List["Say"]:
     return [_say("utter_local_general", municipality=place.name, topic=topic)]
 
 
-def _debt_says(state: "State", need: str) -> List["Say"]:
+def _debt_says(state: State, need: str) -> List[Say]:
     answers = TriageAnswers(
         arrears=state.triage.get("arrears"),
         bills_behind=state.triage.get("bills"),
@@ -180,7 +197,10 @@ def _debt_says(state: "State", need: str) -> List["Say"]:
     age = min(state.ages) if youth and state.ages else None
     result = triage(answers, "youth" if youth else "parent", age=age)
     routes = get_content().routes
-    ids = list(dict.fromkeys(result.route_ids + result.support_route_ids + result.youth_route_ids))
+    ordered = result.route_ids + result.support_route_ids
+    if youth:
+        ordered = result.youth_route_ids + ordered
+    ids = list(dict.fromkeys(ordered))
     says = [] if result.urgent else [_say(f"utter_triage_tier_{result.tier}")]
     says += route_says([routes[r] for r in ids if r in routes], limit=MAX_DEBT_ROUTES)
     if result.talk_to_trusted_adult:
@@ -188,26 +208,26 @@ def _debt_says(state: "State", need: str) -> List["Say"]:
     return says
 
 
-def advise(state: "State", need: str) -> List["Say"]:
+def advise(state: State, need: str) -> List[Say]:
     """All advice messages for ``need``."""
     role = "youth" if state.role == "youth" else ("parent" if state.role else None)
-    says: List["Say"] = []
-    if need in DEBT_TRIAGE_NEEDS and (need == "debts" or state.triage):
-        says += _debt_says(state, need)
-    elif need in ("cutoff", "eviction"):
+    says: List[Say] = []
+    triaged = need in DEBT_TRIAGE_NEEDS and (need == "debts" or state.triage)
+    if triaged or need in ("cutoff", "eviction", "youth_debts"):
         says += _debt_says(state, need)
     else:
         funds = fund_says(state, need)
+        if need == "money_general":
+            says += route_says(find_routes(need, role))
+            funds = funds[:2]
         if funds:
             says.append(_say("utter_advice_intro", need=get_content().needs[need].label))
             says += funds
         if need == "health_costs":
             says.append(_say("utter_health_costs"))
-        if need == "youth_debts":
-            says += route_says(find_routes(need, "youth"))
-        elif need == "stress" and role == "youth":
+        if need == "stress" and role == "youth":
             says.append(_say("utter_youth_talk"))
-        else:
+        elif need != "money_general":
             says += route_says(find_routes(need, role))[: (1 if funds else MAX_ROUTES)]
     says += local_lines(state, need)
     if not says:

@@ -112,8 +112,11 @@ class Route(Sourced):
 
     id: str = Field(..., regex=r"^[a-z][a-z0-9_]*$")
     name: str
-    kind: str = Field(..., regex=r"^(geldfit|selfhelp|online_volunteer|local_volunteer|"
-                                  r"municipal|legal|helpline|crisis|youth|info)$")
+    kind: str = Field(
+        ...,
+        regex=r"^(geldfit|selfhelp|online_volunteer|local_volunteer|"
+        r"municipal|legal|helpline|crisis|youth|info)$",
+    )
     tier: Optional[int] = Field(None, ge=1, le=4)
     needs: List[str] = Field(default_factory=list)
     audience: Audience = Audience.all
@@ -172,7 +175,8 @@ def _load_list(path: Path, key: str, model: type) -> list:
             items.append(model.parse_obj(entry))
         except ValidationError as exc:
             fields = "; ".join(
-                f"field '{'.'.join(str(p) for p in err['loc'])}': {err['msg']}" for err in exc.errors()
+                f"field '{'.'.join(str(p) for p in err['loc'])}': {err['msg']}"
+                for err in exc.errors()
             )
             raise ContentError(f"{path.name}: {label}: {fields}") from exc
     return items

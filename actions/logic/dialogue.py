@@ -46,7 +46,16 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
 }
 URGENT_NEEDS = ("cutoff", "eviction")
 DEBT_NEEDS = ("debts", "energy", "administration", "youth_debts", "cutoff", "eviction")
-CHILD_NEEDS = ("school", "sport_culture", "laptop", "bike", "clothes", "birthday", "holiday", "toys")
+CHILD_NEEDS = (
+    "school",
+    "sport_culture",
+    "laptop",
+    "bike",
+    "clothes",
+    "birthday",
+    "holiday",
+    "toys",
+)
 
 ASKS_FOR_ADVICE = re.compile(
     r"\b(wat (kan|moet) ik( nu)? doen|wat nu|zeg (het )?maar|geef (me )?(maar )?(tips|advies)|"
@@ -61,7 +70,12 @@ SMALLTALK = {
     "ask_privacy": "utter_privacy",
     "out_of_scope": "utter_out_of_scope",
 }
-YES_NO_QUESTIONS = ("threat", "bailiff", "forget_confirm", "crisis_check", "anything_else")
+# Acute material need (crisis.detect_acute_need): its own first reply, then that need.
+ACUTE_ROUTES = {
+    "no_food_today": ("utter_acute_food", "food"),
+    "no_roof_tonight": ("utter_acute_roof", "eviction"),
+    "cutoff_today": ("utter_acute_cutoff", "cutoff"),
+}
 
 
 @dataclass
@@ -105,7 +119,7 @@ class State:
     crisis_seen: bool = False
 
     @classmethod
-    def from_slot(cls, value: Any) -> "State":
+    def from_slot(cls, value: Any) -> State:
         """Rebuild the state from the slot value (tolerates missing/unknown keys)."""
         if not isinstance(value, dict):
             return cls()
@@ -162,13 +176,11 @@ def respond(state: State, turn: Turn) -> List[Say]:
 
     acute = detect_acute_need(turn.text)
     if acute is not None:
-        says.append(Say(f"utter_acute_{acute.value.split('_')[-1]}"))
-        extra = {"food": "food", "roof": "eviction", "today": "cutoff"}.get(
-            acute.value.split("_")[-1]
-        )
-        if extra and extra not in state.needs_open and extra not in state.needs_done:
-            state.needs_open.insert(0, extra)
-            state.intro_done.append(extra)
+        response, need = ACUTE_ROUTES[acute.value]
+        says.append(Say(response))
+        if need not in state.needs_open and need not in state.needs_done:
+            state.needs_open.insert(0, need)
+            state.intro_done.append(need)
     elif needs_check(turn.text):
         state.pending = "crisis_check"
         return says + [Say("utter_crisis_check")]
@@ -176,6 +188,9 @@ def respond(state: State, turn: Turn) -> List[Say]:
     answered = _absorb(state, signals, turn)
     new_needs = _new_needs(state, signals)
     understood = answered or bool(new_needs) or acute is not None
+    if ASKS_FOR_ADVICE.search(turn.text) and state.needs_open:
+        _skip_open_questions(state)
+        understood = True
 
     if not understood:
         if signals.other_language:
@@ -193,13 +208,17 @@ def respond(state: State, turn: Turn) -> List[Say]:
                 return says + [Say("utter_anything_else_yes")]
         if state.pending and not signals.gibberish:
             return says + _unclear_answer(state, signals, turn)
+        place = find_unknown_place(turn.text)
+        if place:
+            state.pending, state.retries = "municipality", 1
+            return says + [Say("utter_unknown_place", {"place": place})]
+        if ASKS_FOR_ADVICE.search(turn.text):
+            return says + [Say("utter_ask_what_need")]
         if intent == "describe_need" and not signals.gibberish:
             return says + [Say("utter_ask_what_need")]
         return says + _misunderstood(state)
 
     state.misunderstood = 0
-    if ASKS_FOR_ADVICE.search(turn.text) and state.needs_open:
-        _skip_open_questions(state)
     return says + _advance(state)
 
 
@@ -330,8 +349,10 @@ def _next_question(state: State, need: str) -> Optional[str]:
             continue
         if item == "bills" and (state.triage.get("threat") or state.triage.get("bailiff")):
             continue
-        if item in ("threat", "bailiff", "bills") and need == "energy" and not state.triage.get(
-            "arrears"
+        if (
+            item in ("threat", "bailiff", "bills")
+            and need == "energy"
+            and not state.triage.get("arrears")
         ):
             continue
         if not state.knows(item):

@@ -14,9 +14,10 @@ Guards against false matches in ordinary sentences:
 * keys that are also ordinary Dutch words ("Best", "Buren", "Huizen", "Kampen", "Leiden")
   only match after a place cue ("in", "uit", "te", "naar", "gemeente", "woonplaats") or
   when the message is only the place ("Best", "gemeente Buren");
-* fuzzy matches never start from a word in ``_FUZZY_STOPWORDS`` (Dutch words that lie
-  within typo distance of a key, e.g. "worden" ~ Woerden, "school" ~ Schoorl), must keep
-  the first letter, and keys shorter than 8 letters only match fuzzily after a place cue;
+* fuzzy matches never start from a word or phrase in ``_FUZZY_STOPWORDS`` (Dutch words
+  within typo distance of a key, e.g. "worden" ~ Woerden, "school" ~ Schoorl, "de wolken"
+  ~ De Wolden), must keep the first letter, and names of several words, names shorter
+  than 8 letters and names that are ordinary words only match fuzzily after a place cue;
 * names shared by two municipalities ("Bergen", "Alphen") are never guessed, see
   :func:`find_ambiguous`.
 """
@@ -79,7 +80,8 @@ _NOT_A_PLACE: FrozenSet[str] = _words(
     huurwoning woning kamer studio caravan chalet woonwagen opvang tent auto boot woonboot
     stad dorp wijk buurt centrum noord zuid oost west buitenland nederland holland belgie
     duitsland europa provincie gemeente regio omgeving armoede angst onzekerheid schulden
-    elkaar bij met nu sinds al ook nog niet geen
+    elkaar bij met nu sinds al ook nog niet geen tijdelijke kleine grote oude nieuwe sociale
+    slechte goede ellende stress zorgen geldnood nood problemen huisvesting noodopvang
     """
 )
 # Words that end the place after "ik woon in ...".
@@ -89,6 +91,10 @@ _PLACE_END: FrozenSet[str] = _words(
     zijn was kan kun kunnen wil wilt willen moet moeten voor samen alleen bij echt helaas
     ook nog niet geen te
     """
+)
+# Words that never start a name typed as two words ("de urne" is not Deurne).
+_SPLIT_BLOCKERS: FrozenSet[str] = frozenset(
+    {"de", "het", "den", "een", "in", "op", "te", "ten", "ter", "s", "en", "of", "aan"}
 )
 _PLACE_JOINERS: FrozenSet[str] = frozenset({"aan", "op", "den", "de", "van", "bij", "ter", "in"})
 
@@ -105,38 +111,38 @@ _MIN_FREE_FUZZY_LEN = 8  # shorter keys match fuzzily only after a place cue
 _FUZZY_STOPWORDS_TEXT = """
 aagten aalspeer aandijk aansmeer aapten almaar almede almee alsmaar alten armere baarde
 baarse batsmen beekdalen begraven beiden beien belen bellen bergen bergend berger beschoten
-beulen beulingen beuringen binnenbaan binnengaan binnengaat binnengaats binnenhaal binnenlaag
-binnenlaat binnenmaat binnenraam binnenzaal bladen blader bloemendraad bloemennaam
-bloemenstal bloementaal bloemenvaas bloemenzaad bloemenzaak boedel boekdelen boeken boeker
-boeket boemel boezel bommel border borgen bosloop bostel botel bottel braken braker brammen
-breukdelen brille brommen brummel builen builenpest buitenkast buitenkomt buitenlust
-buitenpoli buitenposten buitensport buitenst buizenpost burenrecht burger burgul dachten
-damwand debiet decenter deden deelden deerne delen deler delfden delgden delgen dellen delven
-delver denier derden deunen deuren dieken dienen diepen dieper dieren dieten dieven dimmen
-dingen doelden doemen dogen doggen dolden dongel donken donzen drachmen dreunen driewegen
-drongen dronken dropten drosten druiven drukten drupten druzen duiden duigen duiken duimen
-duinen duiten duivel duiver duivin dulden durven dwongen fijnaard frankeer franker gedingen
-gedrongen geert gelden geleden gelee geleed geleek geleend gelees gelegen geleien geleken
-gelen gelezen gelten gemeen gemeet gemekt gemept gemerkt gemest gemet genezingen geniep
-geween gleeen grasbermen groenlof grondingen grootboek gulden gullen gulpten guppen hagelen
-halen hallen halten hamert haper harderwijker hardingen haringen haspelt healen heelde
-heersen helen helhond helmen hemen hemmen hengel hengels hengelt herderlijk hetaeren hetere
-heugden heugen heulden heulen heupen hielen hoerde hoeslaken hokten holden holen hollen
-holte holtes hoogveen hopten horten hosselt hosten hotten houden housen houwen huiden
-huigen huiken huilen huisden huiven huize huizend huizes hulzen hummel hummels husselt
-hussen kamden kamen kammen kampend kamper kampten kapellen kapen kappen kempen kenteren
-kerkraden ketteren keuteren klampen koesteren korenland krampen kroningen kruisigen
-kruisingen krullingen lammen lammer landend lander landers landsheer lanteren lasser leden
-leefde leegde leemde leenden leerde leerwaren legden legende leidden leidend leider leien
-leizen lekenkerk lekkerbek lekkerder lekkerdere lelden lemmers lemmet lende lenden lenende
-lensden lerende leunde leunden leurden levende lezende lieden liefden lijmen lijnden limoen
-linden loeiden lommen lommer loodrecht loodrechte looprecht loser losse lossen lossere
-lossers luiden maailand maalden maankracht maden mailden maisland malde malen malien mallen
-malven manden manskracht marden marsland meersen meiden melden meppen mepper middelbare
-middeldure middendeel middenmoter molden molenaar molenaars molengangen molenpaard
-molenvangen monnikendom moordtocht moordzucht mudden muien muiken muilen muisden muiten
-muizen naaiden naalden naarder naardien narden nederwiet oerbanken oliemarkt onderbazen
-onderbenen onderbinden onderbraken onderbreken onderbroken onderbuiken onderdanen
+beulen beulingen beuringen binnenbaan binnengaan binnengaat binnengaats binnenhaal
+binnenlaag binnenlaat binnenmaat binnenraam binnenzaal bladen blader bloemendraad
+bloemennaam bloemenstal bloementaal bloemenvaas bloemenzaad bloemenzaak boedel boekdelen
+boeken boeker boeket boemel boezel bommel border borgen bosloop bostel botel bottel braken
+braker brammen breukdelen brille brommen brummel builen builenpest buitenkast buitenkomt
+buitenlust buitenpoli buitenposten buitensport buitenst buizenpost burenrecht burger burgul
+dachten damwand debiet decenter deden deelden deerne delen deler delfden delgden delgen
+dellen delven delver denier derden deunen deuren dieken dienen diepen dieper dieren dieten
+dieven dimmen dingen doelden doemen dogen doggen dolden dongel donken donzen drachmen
+dreunen driewegen drongen dronken dropten drosten druiven drukten drupten druzen duiden
+duigen duiken duimen duinen duiten duivel duiver duivin dulden durven dwongen fijnaard
+frankeer franker gedingen gedrongen geert gelden geleden gelee geleed geleek geleend gelees
+gelegen geleien geleken gelen gelezen gelten gemeen gemeet gemekt gemept gemerkt gemest
+gemet genezingen geniep geween gleeen grasbermen groenlof grondingen grootboek gulden gullen
+gulpten guppen hagelen halen hallen halten hamert haper harderwijker hardingen haringen
+haspelt healen heelde heersen helen helhond helmen hemen hemmen hengel hengels hengelt
+herderlijk hetaeren hetere heugden heugen heulden heulen heupen hielen hoerde hoeslaken
+hokten holden holen hollen holte holtes hoogveen hopten horten hosselt hosten hotten houden
+housen houwen huiden huigen huiken huilen huisden huiven huize huizend huizes hulzen hummel
+hummels husselt hussen kamden kamen kammen kampend kamper kampten kapellen kapen kappen
+kempen kenteren kerkraden ketteren keuteren klampen koesteren korenland krampen kroningen
+kruisigen kruisingen krullingen lammen lammer landend lander landers landsheer lanteren
+lasser leden leefde leegde leemde leenden leerde leerwaren legden legende leidden leidend
+leider leien leizen lekenkerk lekkerbek lekkerder lekkerdere lelden lemmers lemmet lende
+lenden lenende lensden lerende leunde leunden leurden levende lezende lieden liefden lijmen
+lijnden limoen linden loeiden lommen lommer loodrecht loodrechte looprecht loser losse
+lossen lossere lossers luiden maailand maalden maankracht maden mailden maisland malde malen
+malien mallen malven manden manskracht marden marsland meersen meiden melden meppen mepper
+middelbare middeldure middendeel middenmoter molden molenaar molenaars molengangen
+molenpaard molenvangen monnikendom moordtocht moordzucht mudden muien muiken muilen muisden
+muiten muizen naaiden naalden naarder naardien narden nederwiet oerbanken oliemarkt
+onderbazen onderbenen onderbinden onderbraken onderbreken onderbroken onderbuiken onderdanen
 ondergangen onderhanden onderkaken onderkanten onderlaken onderpanden onderranden
 ondertanden ondervangen oogstfeest opmeet opsmeer opstellend opteer opveer overeen overheen
 pandingen pandrecht patentrecht patten pekel pekelt penis penningen permis petten pitten
@@ -148,21 +154,21 @@ schaven schemer schemeringen schepelingen schepenzetel schermen schermers scherp
 schijnsel schinken school schoonheden schoonhouden schoonzonen schoor schoort schragen
 seilde simpelheid slechtere slotheren smeren smulde soleren somberen sommeren spellingen
 spenderen spilde stadswoningen steenberg steenbeuken steenboren steenbreken steenden
-steenrijk steens steenwegen steenzweren steil stens steunberen stilde stins strijden
-strijken suilde tegaar tellingen tengelen teugelen tevelen tilbury uitgeeft uitgemest
-uitgetest uithoor uithoort uithuilen uitleest vaardigen valbrug vanen veerdam velden
-veldhoen veldoven velen velgen vellen verschoten vinnen vladder vlassen vlekten vleten
-vletten vleugen vliemen vlieringen vlijden vlijen vlijmden vlijmend vodden voeden voerden
-vonden voorbout voorden voorgeschoten voorhoud voorhoudt voorhuiden voorhuizen voorschepen
-voorschieten voorschoen voorschoenen voorscholen voorschot voorschotel voorschotelen
-voorschotelt voorschotje voorschotten voorsta voorste voorstoten voort voortreizen
-voortuinen voost vorder voren vorken vormden vormen vorsen vorst waalde wagenhuizen
-wapenhuizen wapeningen wapenringen warenhuizen waringen wassenaars waterdagen watergangen
-waterige wateriger watering waterlagen waterrand watertand watervangen waterveld waterwagen
-waterwegen waterwilgen weerden werden werkendag westrand westwand weteringen wetland
-wiedden wieden wiegden wielden wielingen wierde wieren wierpen wierven winchen windeieren
-windschoren winterdijk winterkwartier woedden woeden woelden woerhen wonderland woorden
-worden zeegang zeveraar zindert zwijgrecht zwoele zwollen
+steenrijk steens steenwegen steenzweren steil stellingen stens steunberen stilde stins
+strijden strijken suilde tegaar tellingen tengelen teugelen tevelen tilbury uitgeeft
+uitgemest uitgetest uithoor uithoort uithuilen uitleest vaardigen valbrug vanen veerdam
+velden veldhoen veldoven velen velgen vellen verschoten vinnen vladder vlassen vlekten
+vleten vletten vleugen vliemen vlieringen vlijden vlijen vlijmden vlijmend vodden voeden
+voerden vonden voorbout voorden voorgeschoten voorhoud voorhoudt voorhuiden voorhuizen
+voorschepen voorschieten voorschoen voorschoenen voorscholen voorschot voorschotel
+voorschotelen voorschotelt voorschotje voorschotten voorsta voorste voorstoten voort
+voortreizen voorts voortuinen voost vorder voren vorken vormden vormen vorsen vorst waalde
+wagenhuizen wapenhuizen wapeningen wapenringen warenhuizen waringen wassenaars waterdagen
+watergangen waterige wateriger watering waterlagen waterrand watertand watervangen waterveld
+waterwagen waterwegen waterwilgen weerden wegelingen werden werkendag westrand westwand
+weteringen wetland wiedden wieden wiegden wielden wielingen wierde wieren wierpen wierven
+winchen windeieren windschoren winterdijk winterkwartier woedden woeden woelden woerhen
+wonderland woorden worden zeegang zeveraar zindert zwijgrecht zwoele zwollen
 """
 # Common words that are not in that list in this form but must not be read as a typo.
 _EXTRA_STOPWORDS = """
@@ -170,9 +176,128 @@ schulden schuld geld hulp eten werk school scholen zorgen zorg kinderen kind zoo
 gezin ouders moeder vader huur rekening rekeningen betalen betaald toeslag toeslagen
 uitkering bijstand gemeente gemeentes woning wonen woon werken gewerkt niemand iemand
 helpen geholpen brood boodschappen voedselbank kleding schoenen sport voetbal zwemmen
-lastig moeilijk alleen samen altijd nooit binnen buiten morgen vandaag gisteren
+lastig moeilijk alleen samen altijd nooit binnen buiten morgen vandaag gisteren hallo
+hebben heeft krijgen kregen gekregen maanden maand weken jaren buurt stad dorpje
+alleenstaande alleenstaand energie energieleverancier zorgverzekeraar zorgverzekering
+verzekering belasting belastingdienst deurwaarder aanmaning aanmaningen incasso boete
+boetes achterstand betalingsachterstand betalingsregeling schuldhulp schuldhulpverlening
+bewindvoerder bewind budget budgetcoach inkomen salaris minimum minima aanvragen vragen
+weten wachten kunnen moeten willen zouden zullen mogen proberen geprobeerd zitten staan
+komen komt gaan gaat doen gedaan maken gemaakt denken vinden zeggen zegt praten bellen
+mailen schrijven brief brieven kapot nodig duur goedkoop gratis euro euros honderd
+duizend kosten kost betaal misschien eigenlijk gewoon echt heel zeker alstublieft
+alsjeblieft bedankt dankjewel dankuwel niets niks alles iedereen samen verder nieuwe
+andere mensen vrienden familie partner vriend vriendin werkgever baan opdrachten
+tandarts dokter huisarts ziekenhuis medicijnen laptop computer telefoon fiets schoolreis
+zwemles muziekles dansles sportclub vereniging contributie verjaardag feestje cadeau
 """
-_FUZZY_STOPWORDS: FrozenSet[str] = _words(_FUZZY_STOPWORDS_TEXT + _EXTRA_STOPWORDS)
+# Phrases of an ordinary first word and a dictionary word that lie within typo distance
+# of a several-word key ("de wolken" ~ De Wolden, "echt luisteren" ~ Echt-Susteren),
+# written as "first: second second ...", glued before use. Same source as above.
+_FUZZY_STOP_PHRASES_TEXT = """
+beek: donk enden indenk indook indronk inzonk limbus liturg ondank wimberg
+beneden: behuwen breeuwen eeuwen geeuwden geeuwen geeuwend hieuwen kieuwen lauwen leefden
+         leegden leekten leemten leenden leerden leerweg leespen leesten leesuren leeuw
+         leeuwin lemuren lesuren leugen leunen leuren leuten leuzen louwen luwen meeuwen
+         meluwen nieuwen peluwen reeuwen sleeuwe sneeuwen weduwen zenuwen
+berg: enal endl
+broek: interland waterland
+de: balt belt bidt bier biet bigt bijt bikt bil bint bist bit bolden bolt bouwer brilt
+    built bult carne cier deern dier dolden doorn emmer fier flier folden gier gilt golden
+    goor goors hier hilt holden hoorn houwer ier jouker jouwe jouwen kier kilt klier
+    kolden lammer leer lemmers lemmet lied lief lieg liep lies liet lilt lire liter loer
+    lolden lommer luier marde mare maren marge marine meen meer meers meert meren mier
+    milt molden nier pier remmer rilt rolden ronddienen rondventen rouwer sier sjouwer
+    slier solden stee steef steegs steek steel steen steg stege steng teeg temmer tier
+    tilt tolden toorn touwer uier vier vilt vlier voorn walden welden wier wilden wilt
+    woeden woelden wolfden wolken wollen wolven wonden worden wouden zier zilt
+den: aam am bam berg biel borg breel brie brief briek bries briet bril brug bug buig daag
+     dam dingen dongen duigen dunden dunken dunnen griel ha haaf haagt haai haak haal haam
+     haan haar haas haat had haf hai hak hal halm han hang hap har helde helden heldere
+     heler heller helper helser hem herder hm hom hum jaag jam kaag kam kelder kriel laag
+     lam maag mam melder nam priel raag ram selder tam vaag waag wam wurg yam zaag
+dijk: bewaard bezwaard eerwaard gewaard ontaard ontwaard onwaar onwaard onwaarde renpaard
+      ruwaard waard zwaard
+echt: clusteren cutteren duisteren fuseren gasteren gisteren justeren lasteren luisteren
+      masteren muteren oosteren posteren punteren quoteren rasteren resteren rusturen
+      sauteren sinteren snateren snuisteren sorteren sputteren steren stuiteren sudderen
+      suikeren susten systemen testeren tutteren
+graft: begrijp beriep berijd berijm berijpt berisp dewijl doelrijp drijf gerij gerijd
+       gerijm gerijpt grijp herijk onrijp rijp trijp verijs verzijp
+het: bidt biedt bilde bilt bindt geland hoelang hogerhand hongerland hoogland hooiland
+     hopland houtland ingeland modeland vogelend
+hollands: argon aroom bekroon boon bron brood broom broos croon croont crown droog droom
+          droop droos ergon foon freon groen groos groot hoon icoon joon kanon karton
+          kebon keton kloof klooi kloon kloont kloot knook knoop koen kon koof koog kooi
+          kook kool koon koop koor koos koot koran kordon koren kraan kraton kreun krijn
+          kroeg kroel kroep kroes kroi krok kroken krol krols krolt krom kromp kromt
+          kronen krook krookt kroonde kroont kroop kroos kroost kroot krop kropen kropt
+          krot kroten krozen kruin loon makroon poon prion prooi proton rood roof rooi
+          rook room roos root toon troon troont troop vroom vroon vroor woon zoon
+it: gamelan
+koog: aangedaan aangegaan aardebaan
+lage: maluwe wauwe zwalkte zwalpte zwaluw zwaluwen zwaluwtje
+loon: bezand gezand hopland kopwand omrand onland opbind opbond opbrand operand opgaand
+      opgang ophad ophang opkan oplaad opstand optant opvang opwind opwond opzag opzak
+      opzat opzend opzendt opziend opzond pand popband topband zand
+midden: deltaland dente dorentje drenkte drensde drentel dreuntje erfland gordingen
+        groenlingen grondingen gunningen koningen krentje krentte kroningen prentje
+        prentte rente rentte rondingen woningen
+nes: aanland apenland beland eland gamelan gameland gamelans geland ommeland zeeland
+nieuw: akkerland bennen dennen enne fennek geniep hennen hennep jennen jenner kennel
+       kennen kenner kikkerland lekkertand mennen menner pennen penner rennen renner
+       vannen veine venae vendel venen venkel vennen venten venter verlep vinnen wennen
+nieuwe: akela hekel hekels hekelt pedel pedels peel peelt pegel pegels pegelt pekel
+        pekelbad pekelde pekelen pekelnat pekelt peseta rekel rekels
+noord: bedelend beland bergland bevelen bevelend bevelende bevend bevlagd bovenland
+       gevelwand oeverland zeeland
+oost: gelde gele gelee geler genre
+oud: bierland
+oude: akela hekel hekels hekelt pedel pedels peel peelt pegel pegels pegelt pekel pekelbad
+      pekelde pekelen pekelnat pekelt peseta rekel rekels
+ouder: aanstel aantel afstal afstek afstel afstelt afstem aftel aksten ambten ampel
+       apostel armste armsten armstoel asiel asten aster bestel bostel damspel distel
+       fistel gasstel gestel hamster hostel instel lamsvel mantel martel mastel masten
+       master mistel motel nestel opstel pastel stel tramstel wasstel
+peel: cimaas eenmaal eilaas entwas etmaal genmais inmaak maas
+s: beerenburg dierenhoek gravende grotendeel herenhoed
+sas: aanrent aanwent agent gangen hangen hangend langen mangelt rangen tangen tangens
+     tangent vagant vagen vaneen vanen vangen vangende vanger vangers vangnet vangst vangt
+     vannen vingen vingert wangen zangen
+sprang: capeje capella capsule gazelle kapellen lamelle
+stad: gordingen groenlingen grondingen gunningen koningen kroningen rondingen woningen
+stede: beroem beroep beroer beroet bloc bloed bloei bloem bloes boe boef boeg boei boek
+       boel boem boen boer boes boet boren brace breed breek breel brei brem bren bres
+       brie brief briek bries briet brod brode broden brodt broed broeds broedt broei
+       broeit broek broer broers broes broge brok broker brokt brol brom bromt bron bronk
+       brons brood broom broos bros brost brouw broze brozen brozer droef droeg droes
+       groef groei groen groep groes groet kroeg kroel kroep kroes proef roe roef roei
+       roek roem roep roer roes roet troef troel troep vroed vroeg vroem wroeg wroet
+ten: beer bier boe boef boeg boei boek boel boem boen boers boert boes boet bohr bomer
+     boor boter boxer bozer broer hoer koer loer moer ober oer poer roer toer voer
+ter: aa aad aai aak aal aam aan aap aard aars aart aas aat abel adel air ampel apen apex
+     appel apr ar ara awel axel baar bar daar dar far gaar haar har jaar kaar kapel kar
+     laar lapel lar maar mar naar nar paar par pel raar sar spel vaar var waar war
+west: beaute behuw behuwd behuwde behuwen bete betere betise bette betuig blauwe etude
+      geluwe meluwe weduwe
+"""
+
+
+def _phrases(text: str) -> FrozenSet[str]:
+    """Glued phrases from "first: second second" lines (continuation lines indented)."""
+    glued: Set[str] = set()
+    first = ""
+    for line in text.splitlines():
+        if ":" in line:
+            first, line = line.split(":", 1)
+            first = first.strip()
+        glued.update(first + second for second in line.split())
+    return frozenset(glued)
+
+
+_FUZZY_STOPWORDS: FrozenSet[str] = (
+    _words(_FUZZY_STOPWORDS_TEXT + _EXTRA_STOPWORDS) | _phrases(_FUZZY_STOP_PHRASES_TEXT)
+)
 
 
 @dataclass(frozen=True)
@@ -190,6 +315,7 @@ class _Key:
     ntokens: int
     code: str
     context_only: bool
+    first: str  # first token of the label with the fewest tokens
 
 
 @dataclass
@@ -203,6 +329,7 @@ class _Index:
     prefixes: Dict[str, Tuple[int, int]]  # first token -> (max tokens, max length) of keys
     max_tokens: int
     max_single: int  # length of the longest one-word key that may match fuzzily
+    lengths: Dict[str, FrozenSet[int]]  # first letter -> lengths of keys that allow typos
     all_glued: FrozenSet[str] = field(default_factory=frozenset)
 
 
@@ -215,8 +342,9 @@ class _Token:
 
 def _fold(text: str) -> str:
     """Lower case, strip diacritics and apostrophes."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _APOSTROPHES.sub("", text.lower())
 
 
@@ -228,7 +356,12 @@ def normalize_tokens(text: str) -> List[str]:
 def _tokenize(text: str) -> List[_Token]:
     tokens: List[_Token] = []
     for raw in _RAW_TOKEN.finditer(text):
-        for part in _SUBTOKEN.findall(_fold(raw.group())):
+        word = raw.group()
+        if word.isascii() and word.isalnum():
+            parts = [word.lower()]
+        else:
+            parts = _SUBTOKEN.findall(_fold(word))
+        for part in parts:
             tokens.append(_Token("sint" if part == "st" else part, raw.start(), raw.end()))
     return tokens
 
@@ -279,6 +412,7 @@ def _build_index(municipalities: Sequence[Municipality]) -> _Index:
     by_code = {m.code: m for m in municipalities}
     owners: Dict[str, Set[str]] = {}
     ntokens: Dict[str, int] = {}
+    firsts: Dict[str, str] = {}
     for m in municipalities:
         labels = [m.name, _strip_suffix(m.name), *m.aliases, *map(_strip_suffix, m.aliases)]
         for label in labels:
@@ -287,7 +421,9 @@ def _build_index(municipalities: Sequence[Municipality]) -> _Index:
                 continue
             glued = "".join(tokens)
             owners.setdefault(glued, set()).add(m.code)
-            ntokens[glued] = min(ntokens.get(glued, len(tokens)), len(tokens))
+            if len(tokens) < ntokens.get(glued, len(tokens) + 1):
+                ntokens[glued] = len(tokens)
+                firsts[glued] = tokens[0]
     exact: Dict[str, _Key] = {}
     ambiguous: Dict[str, Tuple[str, ...]] = {}
     for glued, codes in owners.items():
@@ -295,7 +431,7 @@ def _build_index(municipalities: Sequence[Municipality]) -> _Index:
             ambiguous[glued] = tuple(sorted(codes))
             continue
         (code,) = codes
-        exact[glued] = _Key(glued, ntokens[glued], code, glued in _CONTEXT_ONLY)
+        exact[glued] = _Key(glued, ntokens[glued], code, glued in _CONTEXT_ONLY, firsts[glued])
     for glued, targets in _EXTRA_AMBIGUOUS.items():
         codes = tuple(sorted({exact[t].code for t in targets if t in exact}))
         if len(codes) > 1:
@@ -303,18 +439,20 @@ def _build_index(municipalities: Sequence[Municipality]) -> _Index:
             exact.pop(glued, None)
     deletions: Dict[str, Set[str]] = {}
     prefixes: Dict[str, Tuple[int, int]] = {}
+    lengths: Dict[str, Set[int]] = {}
     max_single = 0
-    for glued, key in exact.items():
+    for glued in exact:
         depth = _max_distance(len(glued))
-        if depth == 0 or key.context_only:
+        if depth == 0:
             continue
+        lengths.setdefault(glued[0], set()).add(len(glued))
         for variant in _deletions(glued, depth):
             deletions.setdefault(variant, set()).add(glued)
     for m in municipalities:
         for label in (m.name, *m.aliases):
             tokens = normalize_tokens(label)
             glued = "".join(tokens)
-            if glued not in exact or exact[glued].context_only:
+            if glued not in exact:
                 continue
             if len(tokens) == 1:
                 max_single = max(max_single, len(glued))
@@ -329,6 +467,7 @@ def _build_index(municipalities: Sequence[Municipality]) -> _Index:
         prefixes=prefixes,
         max_tokens=max(ntokens.values(), default=1),
         max_single=max_single,
+        lengths={letter: frozenset(sizes) for letter, sizes in lengths.items()},
         all_glued=frozenset(owners),
     )
 
@@ -379,7 +518,14 @@ class _Candidate:
 
 def _fuzzy_keys(index: _Index, query: str) -> Iterable[Tuple[_Key, int]]:
     """Keys within typo distance of ``query`` that share its first letter."""
-    depth = 2 if len(query) >= 9 else 1
+    sizes = index.lengths.get(query[0], frozenset())
+    size = len(query)
+    if not any(size - 2 <= other <= size + 2 for other in sizes):
+        return
+    near = any(abs(other - size) <= 1 for other in sizes)
+    depth = 2 if size >= 8 and any(other >= 10 for other in sizes) else 1
+    if depth == 1 and not near:
+        return
     seen: Set[str] = set()
     for variant in _deletions(query, depth):
         for glued in index.deletions.get(variant, ()):
@@ -406,7 +552,10 @@ def _candidates(index: _Index, tokens: Sequence[_Token]) -> List[_Candidate]:
             count = end - start
             key = index.exact.get(glued)
             if key is not None and abs(count - key.ntokens) <= 1:
-                if not key.context_only or cue or _is_sole(tokens, start, end):
+                needs_cue = key.context_only or count > key.ntokens  # "Zaan stad"
+                if count > key.ntokens and words[start] in _SPLIT_BLOCKERS:
+                    continue  # "de venter" is not Deventer
+                if not needs_cue or cue or _is_sole(tokens, start, end):
                     found.append(_Candidate(key, start, end, True, cue))
                 continue
             if len(glued) < _MIN_FUZZY_LEN - 1 or glued in index.all_glued:
@@ -420,11 +569,17 @@ def _candidates(index: _Index, tokens: Sequence[_Token]) -> List[_Candidate]:
                     continue
             if words[start] in _FUZZY_STOPWORDS or glued in _FUZZY_STOPWORDS:
                 continue
-            sole = _is_sole(tokens, start, end)
+            sole = bool(cue) or _is_sole(tokens, start, end)
+            if count > 1 and not sole:
+                continue  # typos in several-word names only after a place cue
             for fuzzy_key, _distance in _fuzzy_keys(index, glued):
                 if abs(count - fuzzy_key.ntokens) > 1:
                     continue
-                if len(fuzzy_key.glued) < _MIN_FREE_FUZZY_LEN and not (cue or sole):
+                # Several words: the typo must lie after an exact first word ("den haga").
+                if count > 1 and (fuzzy_key.ntokens == 1 or fuzzy_key.first != words[start]):
+                    continue
+                needs_cue = fuzzy_key.context_only or len(fuzzy_key.glued) < _MIN_FREE_FUZZY_LEN
+                if needs_cue and not sole:
                     continue
                 found.append(_Candidate(fuzzy_key, start, end, False, cue))
     return found
@@ -434,10 +589,16 @@ def match_municipality(text: str) -> MunicipalityMatch | None:
     """The municipality mentioned in ``text``, or None.
 
     Exact matches win over typo matches, then a match after a place cue ("woon in",
-    "gemeente") over one without, then the longest match, then the first one.
+    "gemeente") over one without, then the longest match, then the first one. Results are
+    cached per text, since one message is often asked about more than once.
     """
     if not text or not text.strip():
         return None
+    return _cached_match(text)
+
+
+def _match_uncached(text: str) -> MunicipalityMatch | None:
+    """:func:`match_municipality` without the cache."""
     index = _index()
     tokens = _tokenize(text)
     candidates = _candidates(index, tokens)
@@ -446,6 +607,9 @@ def match_municipality(text: str) -> MunicipalityMatch | None:
     best = max(candidates, key=_Candidate.rank)
     matched = text[tokens[best.start].start:tokens[best.end - 1].end]
     return MunicipalityMatch(index.by_code[best.key.code], matched, best.exact)
+
+
+_cached_match = lru_cache(maxsize=1024)(_match_uncached)
 
 
 def find_ambiguous(text: str) -> Tuple[Municipality, ...]:
@@ -497,20 +661,23 @@ def _place_phrase(raw: str, strict_case: bool) -> str | None:
         first in {"de", "den", "het", "s"} and len(words) > 1 and words[1][:1].isupper()
     )
     kept = [words[0]]
-    for position, word in enumerate(words[1:], start=1):
-        folded = "".join(normalize_tokens(word))
-        if folded in _PLACE_END:
-            break
-        if not capitalised:
+    position = 1
+    while capitalised and position < len(words):
+        word = words[position]
+        if "".join(normalize_tokens(word)) in _PLACE_END:
             break
         if word[:1].isupper():
             kept.append(word)
+            position += 1
             continue
-        following = words[position + 1] if position + 1 < len(words) else ""
-        if folded in _PLACE_JOINERS and following[:1].isupper():
-            kept.append(word)
-            continue
-        break
+        # "aan den Dijk": lower-case joiners count only when a capitalised word follows.
+        end = position
+        while end < len(words) and "".join(normalize_tokens(words[end])) in _PLACE_JOINERS:
+            end += 1
+        if end == position or end >= len(words) or not words[end][:1].isupper():
+            break
+        kept.extend(words[position:end + 1])
+        position = end + 1
     phrase = " ".join(kept).strip(" '\"()[]")
     if not re.search(r"[^\W\d_]{2,}", phrase):
         return None
@@ -520,20 +687,55 @@ def _place_phrase(raw: str, strict_case: bool) -> str | None:
     return phrase
 
 
-def find_unknown_place(text: str) -> str | None:
+# Capitalised one-word replies that are no place ("Waarom?", "Geheim").
+_NOT_A_PLACE_REPLY: FrozenSet[str] = _words(
+    """
+    waarom hoezo geheim prive nee ja nvt onbekend niks niets geen weet sorry pardon wat
+    hoe help hulp stop oke ok prima goed dank bedankt dankjewel liever later misschien
+    overslaan skip
+    """
+)
+
+
+def find_unknown_place(text: str, *, expecting_place: bool = False) -> str | None:
     """The place a user says they live in when it is no municipality we know.
 
     "ik woon in Nergenshuizen" -> "Nergenshuizen"; "ik woon in Den Bosch" -> None (known);
     "ik woon in een flat" -> None (no place). Province names and shared names such as
-    "Bergen" are not reported as unknown.
+    "Bergen" are not reported as unknown. With ``expecting_place`` (the bot just asked for
+    the municipality) a bare reply of up to five capitalised words (joiners such as "aan den"
+    allowed) counts as the place too ("Nergenshuizen", "Oud Nergens aan den Dijk").
     """
     if not text or match_municipality(text) is not None or find_ambiguous(text):
         return None
+    if expecting_place:
+        bare = _bare_place(text)
+        if bare:
+            return bare
     for number, pattern in enumerate(_PLACE_PATTERNS):
         for found in pattern.finditer(text):
+            place = found.group("place")
             # "gemeente X" needs a capital unless the message is only that.
-            strict = number == 1 and len(text.split()) > 3
-            phrase = _place_phrase(found.group("place"), strict_case=strict)
+            around = normalize_tokens(text[:found.start("place")])
+            around += normalize_tokens(" ".join(place.split()[1:]))
+            strict = number == 1 and not all(word in _FILLERS for word in around)
+            phrase = _place_phrase(place, strict_case=strict)
             if phrase:
                 return phrase
     return None
+
+
+def _bare_place(text: str) -> str | None:
+    """A reply that is only a capitalised place name, or None."""
+    words = text.strip().strip(".!?").split()
+    if not 1 <= len(words) <= 5 or not words[0][:1].isupper():
+        return None
+    first = "".join(normalize_tokens(words[0]))
+    if first in _NOT_A_PLACE_REPLY or first in _NOT_A_PLACE:
+        return None
+    for word in words[1:]:
+        if not word[:1].isupper() and "".join(normalize_tokens(word)) not in _PLACE_JOINERS:
+            return None
+    if not words[-1][:1].isupper():
+        return None
+    return _place_phrase(" ".join(words), strict_case=True)

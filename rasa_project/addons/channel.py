@@ -72,7 +72,7 @@ class PseudonymousRestInput(InputChannel):
                 payload = None
             if not isinstance(payload, dict):
                 return response.json(
-                    {"error": "Stuur JSON zoals {\"sender\": \"...\", \"message\": \"...\"}."},
+                    {"error": 'Stuur JSON zoals {"sender": "...", "message": "..."}.'},
                     status=400,
                 )
             raw_sender = str(payload.get("sender") or "default")[:200]
@@ -83,14 +83,14 @@ class PseudonymousRestInput(InputChannel):
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(
-                    UserMessage(text, collector, sender_id, input_channel="rest",
-                                metadata=metadata)
+                    UserMessage(text, collector, sender_id, input_channel="rest", metadata=metadata)
                 )
             except CancelledError:
                 logger.error("REST message timed out (sender %s)", sender_id[:10])
             except Exception as exc:  # never leak a stack trace with text to the caller
-                logger.error("REST message failed (sender %s): %s", sender_id[:10],
-                             type(exc).__name__)
+                logger.error(
+                    "REST message failed (sender %s): %s", sender_id[:10], type(exc).__name__
+                )
             agent = request.app.ctx.agent
             messages = [m for m in collector.messages if not _is_erase_marker(m)]
             if len(messages) != len(collector.messages):

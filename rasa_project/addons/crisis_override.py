@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
+from actions.logic.crisis import detect_crisis
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -18,14 +19,10 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from actions.logic.crisis import detect_crisis
-
 CRISIS_INTENT_PREFIX = "crisis_"
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class CrisisOverride(GraphComponent):
     """Sets ``crisis_<kind>`` as the intent when the crisis detector fires."""
 
@@ -36,7 +33,7 @@ class CrisisOverride(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "CrisisOverride":
+    ) -> CrisisOverride:
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -50,7 +47,9 @@ class CrisisOverride(GraphComponent):
                 continue
             intent = {"name": CRISIS_INTENT_PREFIX + result.kinds[0].value, "confidence": 1.0}
             ranking = [intent] + [
-                r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") != intent["name"]
+                r
+                for r in (message.get(INTENT_RANKING_KEY) or [])
+                if r.get("name") != intent["name"]
             ]
             message.set(INTENT, intent, add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

@@ -27,11 +27,6 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-@pytest.fixture(autouse=True)
-def _pseudonym_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PSEUDONYM_KEY", PSEUDONYM_KEY)
-
-
 def make_common(rasa_url: str, **overrides: Any) -> CommonSettings:
     """Shared settings for tests: short timeouts, a generous rate limit."""
     values: dict = {

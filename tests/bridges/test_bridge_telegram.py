@@ -225,6 +225,9 @@ async def test_wrong_or_missing_secret_is_403_and_nothing_forwarded(
         (b'{"message": {"text": "no update id"}}', 400),
         (b'{"update_id": "seven"}', 400),
         ("\udcff".encode("utf-8", "surrogatepass"), 400),
+        (b'{"update_id": 5, "message": {"chat": "x"}}', 400),
+        (b'{"update_id": 5, "message": "text"}', 400),
+        (b'{"update_id": true}', 400),
     ],
 )
 async def test_bad_bodies_are_refused(
@@ -410,14 +413,19 @@ async def test_webhook_is_registered_with_secret(
 
 
 def test_entry_point_reports_missing_configuration(tmp_path: Path) -> None:
-    env = {"PATH": "/usr/bin:/bin", "PSEUDONYM_KEY": "k", "BRIDGE_ENV_FILE": str(tmp_path / "x")}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": PROJECT_ROOT,
+        "PSEUDONYM_KEY": PSEUDONYM_KEY,
+        "BRIDGE_ENV_FILE": str(tmp_path / "x"),
+    }
     result = subprocess.run(
         [sys.executable, "-m", "bot_bridge.telegram"],
         env=env,
         capture_output=True,
         text=True,
         timeout=60,
-        cwd=PROJECT_ROOT,
+        cwd=str(tmp_path),
     )
     assert result.returncode == 2
     assert "TELEGRAM_BOT_TOKEN" in result.stderr
@@ -427,7 +435,25 @@ def test_entry_point_reports_missing_configuration(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         timeout=60,
-        cwd=PROJECT_ROOT,
+        cwd=str(tmp_path),
     )
     assert help_result.returncode == 0
     assert "--mode" in help_result.stdout
+
+
+async def test_unexpected_error_still_gives_fallback(
+    start_telegram: StartTelegram,
+    fake_rasa: FakeRasa,
+    fake_telegram: FakeTelegram,
+    http: httpx.AsyncClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bridge = await start_telegram(fake_rasa.url)
+
+    async def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(bridge.core, "ask", broken)
+    await post_update(http, bridge, tg_text_update(600, 21, "hoi"))
+    [sent] = await fake_telegram.wait_for("sendMessage")
+    assert FALLBACK_MARKER in sent["text"]

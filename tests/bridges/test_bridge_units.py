@@ -23,43 +23,52 @@ from bot_bridge.splitting import split_text, truncate, utf16_len
 from bot_bridge.telegram import normalise_command
 from bot_bridge.texts import TextsError, load_texts
 
+KEY = "a-test-key-of-enough-length"
+
 # ------------------------------------------------------------------ pseudonym
 
 
 def test_pseudonym_matches_the_contract() -> None:
-    key = "k3y"
-    expected = hmac.new(b"k3y", b"telegram:4242", hashlib.sha256).hexdigest()[:32]
+    key = "k3y-of-sixteen-chars"
+    expected = hmac.new(key.encode(), b"telegram:4242", hashlib.sha256).hexdigest()[:32]
     assert pseudonymise("telegram", "4242", key) == "tg-" + expected
-    expected_wa = hmac.new(b"k3y", b"whatsapp:31612345678", hashlib.sha256).hexdigest()[:32]
+    expected_wa = hmac.new(key.encode(), b"whatsapp:31612345678", hashlib.sha256).hexdigest()
+    expected_wa = expected_wa[:32]
     assert pseudonymise("whatsapp", "31612345678", key) == "wa-" + expected_wa
 
 
 def test_pseudonym_is_stable_and_hides_the_id() -> None:
-    first = pseudonymise("telegram", "4242", "key")
-    assert first == pseudonymise("telegram", "4242", "key")
+    key, other = "a-key-that-is-long", "another-long-key-!"
+    first = pseudonymise("telegram", "4242", key)
+    assert first == pseudonymise("telegram", "4242", key)
     assert len(first) == 3 + 32
     assert "4242" not in first
-    assert first != pseudonymise("telegram", "4243", "key")
-    assert first != pseudonymise("telegram", "4242", "other key")
-    assert first[3:] != pseudonymise("whatsapp", "4242", "key")[3:]
+    assert first != pseudonymise("telegram", "4243", key)
+    assert first != pseudonymise("telegram", "4242", other)
+    assert first[3:] != pseudonymise("whatsapp", "4242", key)[3:]
 
 
 def test_pseudonym_uses_env_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PSEUDONYM_KEY", "from-env")
-    assert pseudonymise("whatsapp", "316") == pseudonymise("whatsapp", "316", "from-env")
+    monkeypatch.setenv("PSEUDONYM_KEY", "from-env-0123456789")
+    assert pseudonymise("whatsapp", "316") == pseudonymise("whatsapp", "316", "from-env-0123456789")
 
 
 def test_pseudonym_fails_loudly_without_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PSEUDONYM_KEY", raising=False)
     with pytest.raises(PseudonymKeyMissing, match="PSEUDONYM_KEY is not set"):
         pseudonymise("telegram", "1")
+    monkeypatch.setenv("PSEUDONYM_KEY", "short")
+    with pytest.raises(PseudonymKeyMissing, match="shorter than 16"):
+        pseudonymise("telegram", "1")
+    with pytest.raises(PseudonymKeyMissing):
+        pseudonymise("telegram", "1", "")
 
 
 def test_pseudonym_rejects_unknown_platform_and_empty_id() -> None:
     with pytest.raises(ValueError):
-        pseudonymise("signal", "1", "k")
+        pseudonymise("signal", "1", KEY)
     with pytest.raises(ValueError):
-        pseudonymise("telegram", "", "k")
+        pseudonymise("telegram", "", KEY)
 
 
 # --------------------------------------------------------------------- config
@@ -96,25 +105,42 @@ def test_real_environment_wins_over_env_file(
     assert env["TELEGRAM_BOT_TOKEN"] == "file-token"
 
 
+def test_secrets_file_is_the_lowest_layer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "secrets.env").write_text("PSEUDONYM_KEY=from-secrets\nA=secrets\n")
+    (tmp_path / ".env").write_text("A=dotenv\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PSEUDONYM_KEY", raising=False)
+    monkeypatch.delenv("A", raising=False)
+    monkeypatch.delenv("BRIDGE_ENV_FILE", raising=False)
+    env = load_environment()
+    assert env["PSEUDONYM_KEY"] == "from-secrets"
+    assert env["A"] == "dotenv"
+    monkeypatch.setenv("PSEUDONYM_KEY", "from-environment")
+    assert load_environment()["PSEUDONYM_KEY"] == "from-environment"
+
+
 def test_missing_explicit_env_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         load_environment(str(tmp_path / "nope.env"))
 
 
 def test_common_settings_defaults_and_errors() -> None:
-    settings = CommonSettings.from_env({"PSEUDONYM_KEY": "k", "RASA_URL": "http://r:5005/"})
+    settings = CommonSettings.from_env({"PSEUDONYM_KEY": KEY, "RASA_URL": "http://r:5005/"})
     assert settings.rasa_url == "http://r:5005"
     assert settings.max_body_bytes == 1024 * 1024
     with pytest.raises(ConfigError, match="PSEUDONYM_KEY"):
         CommonSettings.from_env({})
+    with pytest.raises(ConfigError, match="shorter than 16"):
+        CommonSettings.from_env({"PSEUDONYM_KEY": "too-short"})
     with pytest.raises(ConfigError, match="RASA_TIMEOUT"):
-        CommonSettings.from_env({"PSEUDONYM_KEY": "k", "RASA_TIMEOUT": "soon"})
+        CommonSettings.from_env({"PSEUDONYM_KEY": KEY, "RASA_TIMEOUT": "soon"})
     with pytest.raises(ConfigError, match="BRIDGE_RATE_BURST"):
-        CommonSettings.from_env({"PSEUDONYM_KEY": "k", "BRIDGE_RATE_BURST": "0"})
+        CommonSettings.from_env({"PSEUDONYM_KEY": KEY, "BRIDGE_RATE_BURST": "0"})
 
 
 def test_telegram_settings() -> None:
-    env = {"PSEUDONYM_KEY": "k", "TELEGRAM_BOT_TOKEN": "t"}
+    env = {"PSEUDONYM_KEY": KEY, "TELEGRAM_BOT_TOKEN": "t"}
     settings = TelegramSettings.from_env(env)
     assert settings.mode == "polling"
     assert settings.base_url == "https://api.telegram.org/bot"
@@ -128,14 +154,14 @@ def test_telegram_settings() -> None:
     )
     assert hook.webhook_path == "/tg"
     with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN"):
-        TelegramSettings.from_env({"PSEUDONYM_KEY": "k"})
+        TelegramSettings.from_env({"PSEUDONYM_KEY": KEY})
     with pytest.raises(ConfigError, match="TELEGRAM_MODE"):
         TelegramSettings.from_env({**env, "TELEGRAM_MODE": "push"})
 
 
 def test_whatsapp_settings() -> None:
     env = {
-        "PSEUDONYM_KEY": "k",
+        "PSEUDONYM_KEY": KEY,
         "WHATSAPP_ACCESS_TOKEN": "a",
         "WHATSAPP_PHONE_NUMBER_ID": "1",
         "WHATSAPP_VERIFY_TOKEN": "v",

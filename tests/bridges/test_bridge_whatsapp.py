@@ -469,14 +469,48 @@ async def test_welcome_request_starts_the_conversation(
 
 
 def test_entry_point_reports_missing_configuration(tmp_path: Path) -> None:
-    env = {"PATH": "/usr/bin:/bin", "PSEUDONYM_KEY": "k", "BRIDGE_ENV_FILE": str(tmp_path / "x")}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": PROJECT_ROOT,
+        "PSEUDONYM_KEY": PSEUDONYM_KEY,
+        "BRIDGE_ENV_FILE": str(tmp_path / "x"),
+    }
     result = subprocess.run(
         [sys.executable, "-m", "bot_bridge.whatsapp"],
         env=env,
         capture_output=True,
         text=True,
         timeout=60,
-        cwd=PROJECT_ROOT,
+        cwd=str(tmp_path),
     )
     assert result.returncode == 2
     assert "WHATSAPP_ACCESS_TOKEN" in result.stderr
+    del env["PSEUDONYM_KEY"]
+    result = subprocess.run(
+        [sys.executable, "-m", "bot_bridge.whatsapp"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=str(tmp_path),
+    )
+    assert result.returncode == 2
+    assert "PSEUDONYM_KEY is not set" in result.stderr
+
+
+async def test_unexpected_error_still_gives_fallback(
+    start_whatsapp: StartWhatsApp,
+    fake_rasa: FakeRasa,
+    fake_graph: FakeGraph,
+    http: httpx.AsyncClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bridge = await start_whatsapp(fake_rasa.url)
+
+    async def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(bridge.core, "ask", broken)
+    await post_signed(http, bridge, wa_notification([wa_text("wamid.bug", USER, "hoi")]))
+    [sent] = await fake_graph.wait_for()
+    assert FALLBACK_MARKER in sent["text"]["body"]
