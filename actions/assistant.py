@@ -3,26 +3,80 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.logic.dialogue import State, Turn, respond
+from actions.logic import handover
+from actions.logic.content import get_content
+from actions.logic.dialogue import Say, State, Turn, respond
 
 logger = logging.getLogger(__name__)
+HANDOVER_KINDS = ("municipal_debt_help", "wijkteam", "volunteer")
+
+
+class HandoverServices:
+    """Looks up organisations that take handovers (handover/store.py)."""
+
+    def handover_organisation(self, municipality_code: Optional[str]) -> Optional[Dict[str, str]]:
+        try:
+            from handover.store import get_store
+
+            organisation = get_store().organisation_for(municipality_code, HANDOVER_KINDS)
+        except Exception as exc:  # a broken handover store must not break the conversation
+            logger.error("handover store unavailable: %s", type(exc).__name__)
+            return None
+        return {"id": organisation.id, "name": organisation.name} if organisation else None
+
+
+def transcript_of(tracker: Tracker) -> List[Dict[str, str]]:
+    """User and bot texts of the current conversation, in order."""
+    turns = []
+    for event in tracker.events:
+        if event.get("event") in ("user", "bot") and event.get("text"):
+            text = event["text"]
+            if event["event"] == "user" and text.startswith("/"):
+                continue
+            turns.append({"speaker": event["event"], "text": text})
+    return turns
+
+
+def create_handover(state: State, tracker: Tracker) -> bool:
+    """Redact the conversation and store the handover; False when that failed."""
+    try:
+        from handover.redact import redact_transcript
+        from handover.store import get_store
+
+        organisation = state.handover["organisation"]
+        keep = handover.contact_values(state)
+        turns = redact_transcript(transcript_of(tracker), keep=keep)
+        labels = {n.id: n.label for n in get_content().needs.values()}
+        get_store().create_handover(
+            person_id=tracker.sender_id,
+            organisation_id=organisation["id"],
+            municipality_code=state.municipality,
+            scope="summary+transcript",
+            summary=handover.summary(state, labels),
+            transcript=turns,
+            contact=state.handover.get("contact") or {},
+        )
+        return True
+    except Exception as exc:
+        logger.error("creating a handover failed: %s", type(exc).__name__)
+        return False
 
 
 class ActionAssistant(Action):
     """Reads the latest message, runs ``dialogue.respond`` and sends its replies."""
 
-    def name(self) -> str:
+    def name(self) -> Text:
         return "action_assistant"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[Dict[str, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name") or "nlu_fallback"
         turn = Turn(
@@ -31,11 +85,12 @@ class ActionAssistant(Action):
             confidence=float((message.get("intent") or {}).get("confidence") or 0.0),
         )
         state = State.from_slot(tracker.get_slot("dialogue_state"))
-        for say in respond(state, turn):
+        says = respond(state, turn, services=HandoverServices())
+        for say in says:
+            if say.effect == "create_handover" and not create_handover(state, tracker):
+                state.handover["failed"] = True
+                say = Say("utter_handover_failed")
+            dispatcher.utter_message(response=say.response, **say.values)
             if say.custom is not None:
-                dispatcher.utter_message(response=say.response, **say.values)
                 dispatcher.utter_message(json_message=say.custom)
-            else:
-                dispatcher.utter_message(response=say.response, **say.values)
-        logger.debug("intent=%s pending=%s needs=%s", intent, state.pending, state.needs_open)
         return [SlotSet("dialogue_state", state.to_slot())]

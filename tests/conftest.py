@@ -69,6 +69,7 @@ class Servers:
             encoding="utf-8",
         )
         self.env = server_env()
+        self.env["HANDOVER_DB_URL"] = f"sqlite:///{workdir / 'handover.db'}"
         self.rasa: subprocess.Popen | None = None
         self.actions: subprocess.Popen | None = None
 

@@ -132,6 +132,9 @@ NEED_CASES = [
     ("geld voor een traktatie op school", {"birthday"}, set()),
     ("hij wil een kinderfeestje", {"birthday"}, set()),
     ("verjaardach van mijn zoon", {"birthday"}, set()),
+    ("mijn zoon wordt 6", {"birthday"}, set()),
+    ("mijn zoon wordt 6, ik wil iets kleins vieren", {"birthday"}, set()),
+    ("hij wordt 12 en heeft een laptop nodig", {"laptop"}, {"birthday"}),
     # holiday
     ("we kunnen nooit op vakantie", {"holiday"}, set()),
     ("een dagje uit met de kinderen", {"holiday"}, set()),
@@ -232,6 +235,15 @@ NEED_CASES = [
     ("hoe kom ik rond", {"money_general"}, set()),
     ("vragen over toeslagen", {"money_general"}, set()),
     ("ik zit in de bijstand", {"money_general"}, set()),
+    # L2 Dutch and teen spelling
+    ("ik moeder, 3 kind, geen geld voor kleding", {"clothes", "money_general"}, set()),
+    ("wij krijg brief van deurwaarder", {"debts"}, set()),
+    ("mijn kind moet naar zwemmen maar is te duur", {"sport_culture"}, set()),
+    ("school vraagt 150 euro voor de reis naar parijs", {"school"}, {"holiday"}),
+    ("iedereen gaat op wintersport behalve ik", {"holiday"}, {"sport_culture"}),
+    ("we gaan op reis naar marokko", {"holiday"}, set()),
+    ("me moeder huilt elke avond om geld", {"stress"}, set()),
+    ("mn fiets is kapot en k heb geen geld", {"bike"}, set()),
 ]
 
 
@@ -387,6 +399,12 @@ AGE_CASES = [
     ("als ik 18 word", (18,)),
     ("ze is net 6 geworden", (6,)),
     ("ik 16 jaar, ouders geen geld", (16,)),
+    ("Ik heb 2 kinders, 5 jaar en 8 jaar", (5, 8)),
+    ("kinder 7 en 10 jaar", (7, 10)),
+    ("de 9-jarige is jarig", (9,)),
+    ("mijn oudste is 17 en de jongste 3", (17, 3)),
+    ("ik ben 23 en heb een baby", (0,)),
+    ("een 2-jarige opleiding", ()),
     # not ages
     ("de werkweek van school kost 250 euro", ()),
     ("€ 40 voor de excursie", ()),
@@ -428,6 +446,7 @@ def test_ages(text: str, ages: tuple[int, ...]) -> None:
         ("hij is 6", None),
         ("dat wordt 40 euro", None),
         ("het wordt 3 keer zo duur", None),
+        ("mijn zoon van 17 wordt jarig", None),
     ],
 )
 def test_turning_age(text: str, turning: int | None) -> None:
@@ -474,6 +493,10 @@ ROLE_CASES = [
     ("ik ben pleegouder", "parent"),
     ("ik ben oma en wil helpen", "parent"),
     ("ik heb 3 kinderen", "parent"),
+    ("ik moeder, 3 kind", "parent"),
+    ("mijn 12-jarige zoon wil voetballen", "parent"),
+    ("ik ben 23 en heb een baby", "parent"),
+    ("me moeder kan niet werken", "youth"),
     ("ik ben 15", "youth"),
     ("kben 15 en wil op voetbal", "youth"),
     ("ik vraag het voor mezelf", "youth"),

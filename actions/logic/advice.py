@@ -201,6 +201,8 @@ def _debt_says(state: State, need: str) -> List[Say]:
     if youth:
         ordered = result.youth_route_ids + ordered
     ids = list(dict.fromkeys(ordered))
+    state.tier = max(state.tier or 0, 4 if result.urgent else result.tier)
+    state.urgent = state.urgent or result.urgent
     says = [] if result.urgent else [_say(f"utter_triage_tier_{result.tier}")]
     says += route_says([routes[r] for r in ids if r in routes], limit=MAX_DEBT_ROUTES)
     if result.talk_to_trusted_adult:
@@ -232,6 +234,10 @@ def advise(state: State, need: str) -> List[Say]:
     says += local_lines(state, need)
     if not says:
         says.append(_say("utter_no_fund"))
+    for say in says:
+        name = say.values.get("name")
+        if say.response in ("utter_fund", "utter_route") and name not in state.suggested:
+            state.suggested.append(name)
     if state.municipality is None and need in LOCAL_TOPIC and "municipality" in state.skipped:
         says.append(_say("utter_local_unknown"))
     return says

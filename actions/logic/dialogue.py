@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Protocol, Tuple
 
-from actions.logic import advice
+from actions.logic import advice, handover
 from actions.logic.crisis import detect_acute_need, needs_check
 from actions.logic.municipality import find_unknown_place, match_municipality
 from actions.logic.signals import Signals, extract_signals
@@ -85,6 +85,7 @@ class Say:
     response: str
     values: Dict[str, Any] = field(default_factory=dict)
     custom: Optional[Dict[str, Any]] = None
+    effect: Optional[str] = None  # a side effect the action performs first ("create_handover")
 
 
 @dataclass
@@ -94,6 +95,13 @@ class Turn:
     text: str
     intent: str = "nlu_fallback"
     confidence: float = 0.0
+
+
+class Services(Protocol):
+    """What the dialogue may ask of the outside world (injected by the action)."""
+
+    def handover_organisation(self, municipality_code: Optional[str]) -> Optional[Dict[str, str]]:
+        """An organisation ({"id", "name"}) that takes handovers here, or None."""
 
 
 @dataclass
@@ -117,20 +125,33 @@ class State:
     misunderstood: int = 0
     greeted: bool = False
     crisis_seen: bool = False
+    language_noted: bool = False
+    tier: Optional[int] = None
+    urgent: bool = False
+    suggested: List[str] = field(default_factory=list)
+    handover: Dict[str, Any] = field(default_factory=dict)  # see actions/logic/handover.py
+    services: Optional[Services] = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_slot(cls, value: Any) -> State:
         """Rebuild the state from the slot value (tolerates missing/unknown keys)."""
         if not isinstance(value, dict):
             return cls()
-        known = {k: v for k, v in value.items() if k in cls.__dataclass_fields__}
+        known = {
+            k: v for k, v in value.items() if k in cls.__dataclass_fields__ and k != "services"
+        }
         try:
             return cls(**known)
         except TypeError:
             return cls()
 
     def to_slot(self) -> Dict[str, Any]:
-        return asdict(self)
+        """The JSON-safe slot value (without the injected services)."""
+        services, self.services = self.services, None
+        try:
+            return asdict(self)
+        finally:
+            self.services = services
 
     def knows(self, item: str) -> bool:
         """True when ``item`` is answered or skipped, so it need not be asked."""
@@ -145,9 +166,10 @@ class State:
         return item in self.triage
 
 
-def respond(state: State, turn: Turn) -> List[Say]:
+def respond(state: State, turn: Turn, services: Optional[Services] = None) -> List[Say]:
     """Handle one user message: update ``state`` in place and return the bot's replies."""
     says: List[Say] = []
+    state.services = services
     intent = turn.intent or "nlu_fallback"
     if intent.startswith("crisis_"):
         # The rule already sent the crisis line; stay with the person, ask nothing now.
@@ -167,6 +189,12 @@ def respond(state: State, turn: Turn) -> List[Say]:
     if intent == "forget_me":
         state.pending = "forget_confirm"
         return [Say("utter_ask_forget_confirm")]
+    if state.pending in ("handover_consent", "handover_contact"):
+        return says + handover.answer(state, turn, signals)
+    if intent == "ask_human" or handover.asks_for_person(turn.text):
+        offer = handover.offer(state, asked=True)
+        if offer:
+            return says + offer
     if state.pending == "crisis_check":
         state.pending = None
         if signals.affirm or intent == "affirm":
@@ -185,6 +213,9 @@ def respond(state: State, turn: Turn) -> List[Say]:
         state.pending = "crisis_check"
         return says + [Say("utter_crisis_check")]
 
+    if signals.other_language and not state.language_noted:
+        state.language_noted = True
+        says.append(Say("utter_other_language"))
     answered = _absorb(state, signals, turn)
     new_needs = _new_needs(state, signals)
     understood = answered or bool(new_needs) or acute is not None
@@ -194,8 +225,11 @@ def respond(state: State, turn: Turn) -> List[Say]:
 
     if not understood:
         if signals.other_language:
-            return says + [Say("utter_other_language")]
+            return says or [Say("utter_other_language")]
+        if intent == "out_of_scope" and state.misunderstood >= 1:
+            return says + _misunderstood(state)
         if intent in SMALLTALK and not signals.gibberish:
+            state.misunderstood = 1 if intent == "out_of_scope" else 0
             return says + _smalltalk(state, intent) + _reask(state)
         if intent == "ask_human":
             youth = state.role == "youth"
@@ -317,6 +351,9 @@ def _advance(state: State) -> List[Say]:
         state.needs_done.append(need)
         if state.needs_open:
             continue
+        offer = handover.offer(state)
+        if offer:
+            return says + offer
         state.pending = "anything_else"
         says.append(Say("utter_ask_anything_else"))
         return says
@@ -387,7 +424,7 @@ def _unclear_answer(state: State, signals: Signals, turn: Turn) -> List[Say]:
     """An answer we could not read: ask once more, the second time skip the question."""
     pending = state.pending or ""
     if pending == "municipality":
-        place = find_unknown_place(turn.text)
+        place = find_unknown_place(turn.text, expecting_place=True)
         if place and state.retries == 0:
             state.retries = 1
             return [Say("utter_unknown_place", {"place": place})]

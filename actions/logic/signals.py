@@ -11,8 +11,9 @@ Pipeline
        apostrophes dropped ("m'n" -> "mn"), ``€``/``%``/``,-`` spelled out;
     2. tokenise into words and numbers; sentence ends (``. ! ? ;`` and newlines) are kept;
        chat shorthand is expanded ("kben" -> "ik ben", "mn" -> "mijn");
-    3. typo repair: a word of 5+ letters that is not a keyword word is replaced by the
-       keyword word of 6+ letters at edit distance 1 with the same first letter, unless it is
+    3. typo repair: a word of 5+ letters that is not a keyword word is replaced by a keyword
+       of 6+ letters one plausible typo away (a missing, extra or neighbouring-key letter, a
+       vowel or sound-alike swap, two letters swapped; never the first letter), unless it is
        a common Dutch word (``_NOT_TYPOS``: "mening", "scholen", "kleuren", ...);
     4. need matching on whole words: multi-word keywords first (longest first, each word used
        once), then two adjacent words written apart ("school reis"), then single words, then
@@ -28,9 +29,10 @@ Decisions worth knowing (the dialogue relies on them)
       subscription or school year and names no utility ("een lening afsluiten"). The
       separable verb is recognised: "ze sluiten de stroom af".
     * Ages: "ze wordt 6" gives ``ages=(6,)`` and ``turning_age=6`` (for a birthday the age
-      they turn matters). "ik word 18" gives ``turning_age=18``, ``asker_age=17`` and adds
-      the need ``turning_18``. "groep N" is age N+4, "brugklas" 12, "klas N"/"N havo" N+11,
-      baby 0, peuter 2, kleuter 4. ``ages`` holds ages 0-30 only (child or young asker);
+      they turn matters) and, when no specific need is named, the need ``birthday``.
+      "ik word 18" gives ``turning_age=18``, ``asker_age=17`` and the need ``turning_18``.
+      "groep N" is age N+4, "brugklas" 12, "klas N"/"N havo" N+11, baby 0, peuter 2,
+      kleuter 4. ``ages`` holds ages 0-30 only (child or young asker);
       ``asker_age`` may be higher. A bare number ("8") is a ``number``, not an age: the
       dialogue knows what it asked.
     * ``school_level``: the first level mentioned; "mbo"/"roc" count as ``"secondary"``
@@ -96,6 +98,7 @@ def _words(text: str) -> frozenset[str]:
 
 MAX_CHARS = 2000  # longer input is cut: chat messages are short, and speed stays bounded
 MAX_CHILD_AGE = 30  # the fund schema's AgeRange maximum
+MAX_WORD = 40  # longer "words" are never repaired or split (no keyword is that long)
 
 
 @dataclass(frozen=True)
@@ -237,7 +240,7 @@ _NEUTRAL_PHRASES = (
     "naar bed gaan", "automatische incasso", "bureau halt", "uit huis gaan", "op kamers",
     "op school", "van school", "naar school", "ik ben op zoek", "ben op zoek", "zijn op zoek",
     "lid van", "post code", "op tijd", "zorgen voor", "zorg voor",
-    "eigen bijdrage kinderopvang", "gegevens", "aan het eten", "even geduld",
+    "eigen bijdrage kinderopvang", "aan het eten", "even geduld",
 )
 # fmt: on
 # Single words that look like a keyword (typo, compound or inflection) but are not one.
@@ -249,7 +252,7 @@ _NEUTRAL_WORDS = (
     "reizen", "dierbaar", "zorgen", "taalachterstand", "leerachterstand",
     "onderwijsachterstand", "ontwikkelingsachterstand", "achterstandswijk",
     "achterstandswijken", "transport", "passport", "vakantietoeslag", "ontspannen", "gespannen",
-    "inspannen",
+    "inspannen", "gegevens",
 )
 # fmt: on
 
@@ -332,7 +335,7 @@ class NeedMatcher:
             return cached
         result = token
         if (
-            len(token) >= 5
+            5 <= len(token) <= MAX_WORD
             and token not in self.vocabulary
             and token not in _NOT_TYPOS
             and token.isalpha()
@@ -361,7 +364,7 @@ class NeedMatcher:
         if cached is not None:
             return cached
         result: frozenset[str] = frozenset()
-        if token.isalpha() and len(token) >= 5 and token not in _NOT_TYPOS:
+        if token.isalpha() and 5 <= len(token) <= MAX_WORD and token not in _NOT_TYPOS:
             result = self._compound(token)
         if len(self._compound_cache) < 50_000:
             self._compound_cache[token] = result
@@ -463,18 +466,24 @@ def _one_edit(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
-_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
-_NEIGHBOURS: dict[str, set[str]] = {}
-for _r, _row in enumerate(_KEY_ROWS):
-    for _c, _key in enumerate(_row):
-        for _dr in (-1, 0, 1):
-            _other = _r + _dr
-            if 0 <= _other < len(_KEY_ROWS):
-                for _dc in (-1, 0, 1):
-                    _col = _c + _dc
-                    if 0 <= _col < len(_KEY_ROWS[_other]) and (_dr or _dc):
-                        _NEIGHBOURS.setdefault(_key, set()).add(_KEY_ROWS[_other][_col])
-_SOUND_ALIKE = ("aeiouy", "sz", "fv", "dt", "kc", "gch", "bp", "ck")
+def _keyboard_neighbours() -> dict[str, frozenset[str]]:
+    """For each letter, the letters around it on a QWERTY keyboard."""
+    rows = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+    out: dict[str, frozenset[str]] = {}
+    for r, row in enumerate(rows):
+        for c, key in enumerate(row):
+            near = {
+                rows[r + dr][c + dc]
+                for dr in (-1, 0, 1)
+                for dc in (-1, 0, 1)
+                if (dr or dc) and 0 <= r + dr < len(rows) and 0 <= c + dc < len(rows[r + dr])
+            }
+            out[key] = frozenset(near)
+    return out
+
+
+_NEIGHBOURS = _keyboard_neighbours()
+_SOUND_ALIKE = ("aeiouy", "sz", "fv", "dt", "ck", "bp", "gh", "jy")
 
 
 def _plausible_swap(x: str, y: str) -> bool:
@@ -484,9 +493,9 @@ def _plausible_swap(x: str, y: str) -> bool:
     return any(x in group and y in group for group in _SOUND_ALIKE)
 
 
-# Common Dutch words one edit away from a keyword word: never "repaired" into a keyword, and
-# never read as an inflection or compound of one. Generated from a Dutch frequency list
-# (see tests/test_signals.py::test_not_typos_are_not_keywords) and reviewed by hand.
+# Common Dutch words (and names) one plausible typo away from a keyword word: never "repaired"
+# into a keyword, nor read as an inflection or compound of one. Found by running the matcher
+# over the 100,000 most frequent Dutch words (wordfreq, offline) and reviewed by hand.
 _NOT_TYPOS = _words(
     """
     hulde hilde tronen nachtwaker servie kabouter
@@ -540,8 +549,9 @@ _NOT_A_CUTOFF = _words(
     "abonnement abonnementen contract contracten lening leningen verzekering verzekeringen "
     "zorgverzekering hypotheek krediet telefoon mobiel internet wifi tv ziggo kpn odido "
     "account schooljaar gesprek les cursus regeling polis spaarrekening rekening "
-    "bankrekening deal koop studie opleiding kpn mobiel wifi tv"
+    "bankrekening deal koop studie opleiding"
 )
+_GENERIC_NEEDS = _words("money_general stress")
 _TRIP_WORDS = _words("reis reisje kamp uitje uitstapje excursie")
 _CUT_VERBS = _words("sluiten sluit sloten sloot sluite")
 _PERSON_NOUNS = _words(
@@ -595,6 +605,12 @@ _AFTER_AGE_OK = _words(
     "jaar jaren jr jaartjes oud en of maar dus want nu net pas bijna geworden is ben bent "
     "zijn wordt word worden ik hij ze zij mijn heb hebben heeft die dat zit zitten gaat ga "
     "groep klas"
+)
+_NOT_AN_AGE_PREV_STRICT = _NOT_AN_AGE_PREV - {"over", "na", "sinds", "om", "tot", "vanaf"}
+_ARTICLES = _words("de die deze dit een")
+_DURATION_NOUNS = _words(
+    "opleiding contract studie traject garantie periode project cursus abonnement plan "
+    "regeling programma"
 )
 _YEAR_WORDS = _words("jaar jaren jr jaartjes")
 _TIME_PREPS = _words(
@@ -682,7 +698,9 @@ _PARENT_STRONG_RE = re.compile(
     r"|\b(?:mijn|ons|onze) (?:kleinkind|kleinkinderen|kleinzoon|kleindochter)\b"
 )
 _PARENT_WEAK_RE = re.compile(
-    r"\b(?:mijn|ons|onze|me) (?:zoon|zoons|zonen|zoontje|dochter|dochters|dochtertje|kind|"
+    r"\b(?:mijn|ons|onze|me) (?:\d+ jarige |oudste |jongste |middelste |lieve |kleine |grote |"
+    r"twee |drie |vier |\d+ |eigen |beide |)"
+    r"(?:zoon|zoons|zonen|zoontje|dochter|dochters|dochtertje|kind|"
     r"kinderen|kids|kindje|kindjes|jongste|oudste|middelste|baby|babys|tweeling|stiefzoon|"
     r"stiefdochter|stiefkind|stiefkinderen|peuter|kleuter|puber|pubers|tiener|tieners)\b"
     r"|\bzwanger\b"
@@ -934,11 +952,12 @@ class SignalExtractor:
         numbers = _Numbers(words, tokens.sentence)
         ages = _extract_ages(words, tokens.sentence, numbers)
 
-        blocked = {i for i in ages.jarig_positions}
-        hits = self.matcher.hits(repaired, blocked)
+        hits = self.matcher.hits(repaired, set(ages.jarig_positions))
         needs, youth_markers = self._needs(hits, repaired, tokens)
         if ages.turning == 18 and "turning_18" in self.need_ids and "turning_18" not in needs:
             needs = needs + ("turning_18",)
+        elif ages.turning is not None and ages.turning < 18 and not set(needs) - _GENERIC_NEEDS:
+            needs = ("birthday",) + needs  # "mijn zoon wordt 6": a birthday is coming
         needs = _generic_last(needs)
 
         on_foodbank = _on_foodbank(words, tokens)
@@ -1122,7 +1141,7 @@ def _extract_ages(words: list[str], sentence: list[int], numbers: _Numbers) -> _
         if value is None or w == "een" or w == "nul":
             continue
         prev, nxt = word(i - 1, i), word(i + 1, i)
-        if prev in _NOT_AN_AGE_PREV - {"over", "na", "sinds", "om", "tot", "vanaf"} and prev:
+        if prev in _NOT_AN_AGE_PREV_STRICT:
             continue
         # school years
         if prev == "groep":
@@ -1144,15 +1163,18 @@ def _extract_ages(words: list[str], sentence: list[int], numbers: _Numbers) -> _
         if nxt in ("jarig", "jarige", "jarigen", "jr"):
             if nxt != "jr":
                 jarig.add(i + 1)
-            if prev not in _TIME_PREPS:
-                found[i] = value
+            if prev not in _TIME_PREPS - _ARTICLES and word(i + 2, i) not in _DURATION_NOUNS:
+                found[i] = value  # not "een 2-jarige opleiding"
             continue
         # turning: "ze wordt (in mei) 6", "als ik 18 word", "18 worden"
         back = [word(i - k, i) for k in range(1, 5)]
         verb_at = next((k for k, b in enumerate(back, 1) if b in _TURN_VERBS), None)
         if verb_at is not None and any(_number_value(b) is not None for b in back[: verb_at - 1]):
             verb_at = None
-        after_verb = nxt in _TURN_VERBS or (nxt in _YEAR_WORDS and word(i + 2, i) in _TURN_VERBS)
+        after_verb = prev != "van" and (
+            (nxt in _TURN_VERBS and word(i + 2, i) not in ("jarig", "ouder"))
+            or (nxt in _YEAR_WORDS and word(i + 2, i) in _TURN_VERBS)
+        )
         if (verb_at is not None and next_ok(i)) or after_verb:
             found[i] = value
             if turning is None:

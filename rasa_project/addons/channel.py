@@ -95,6 +95,7 @@ class PseudonymousRestInput(InputChannel):
             messages = [m for m in collector.messages if not _is_erase_marker(m)]
             if len(messages) != len(collector.messages):
                 erased = erase_sender(agent.tracker_store, sender_id)
+                erased += erase_handovers(sender_id)
                 logger.info("Erased conversation %s (%d rows)", sender_id[:10], erased)
             if not messages:
                 messages = _render_response(agent, "utter_technical_problem")
@@ -103,6 +104,13 @@ class PseudonymousRestInput(InputChannel):
             return response.json(messages)
 
         return webhook
+
+
+def erase_handovers(sender_id: str) -> int:
+    """Withdraw every handover of this person (handover/store.py)."""
+    from handover.store import get_store
+
+    return get_store().delete_for_person(sender_id)
 
 
 def _is_erase_marker(message: Dict[str, Any]) -> bool:

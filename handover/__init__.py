@@ -1,0 +1,1 @@
+"""Handover of a conversation to a professional, with the person's explicit consent."""
