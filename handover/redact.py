@@ -1,35 +1,160 @@
 """Redact personal details from chat text before a professional reads a handover transcript.
 
-(work in progress: loader only)
+With the person's explicit consent, a debt counsellor or wijkteam member reads the chat. They
+need the situation (ages of the children, amounts, the municipality, what was asked), not who
+the person is. :func:`redact` replaces identifying details with Dutch placeholders:
+
+==================================  ===================  ==========================================
+what                                placeholder          how it is found
+==================================  ===================  ==========================================
+names of people                     ``[naam]``           deduce + cues ("ik heet", "mijn zoon …",
+                                                         "mevrouw …", "groetjes …") + first names
+street + house number, P.O. box     ``[adres]``          deduce + street-suffix / cue patterns
+postcode (1234 AB, 1234AB)          ``[postcode]``       pattern
+phone numbers                       ``[telefoon]``       pattern (06, +31, 0031, area codes, 0800,
+                                                         foreign +xx) + deduce
+e-mail addresses                    ``[e-mail]``         pattern (also "naam [at] gmail.com")
+IBAN (NL and other countries)       ``[IBAN]``           pattern; NL structure or mod-97 check
+BSN                                 ``[BSN]``            9 digits passing the 11-proef (also
+                                                         1234.56.789); 8 digits with a leading 0
+                                                         or any 8-9 digits only after "BSN"
+dates of birth                      ``[geboortedatum]``  a date near "geboren", "geb.",
+                                                         "geboortedatum", "jarig", "verjaardag"
+other old full dates                ``[datum]``          day-month-year more than a year back
+client / file numbers, long digits  ``[nummer]``         "klantnummer …", 7+ digits; deduce ``id``
+links with a path (user text)       ``[link]``           pattern
+==================================  ===================  ==========================================
+
+Decisions (see also docs in the handover package):
+
+* **Dates.** Only dates of birth and old full dates go. A date near a birth cue becomes
+  ``[geboortedatum]``; any other full date (day, month and year) from before last year becomes
+  ``[datum]`` (these are nearly always birth dates in a family chat). Dates without a year and
+  recent or future dates stay: "de deurwaarder komt op 12 maart" is what the professional
+  needs.
+* **Places.** Place and municipality names stay: the municipality is part of the handover
+  summary and decides which local help applies. Street + house number, postcode and P.O. box
+  go, so the place alone does not point to a household. A street without a house number only
+  goes after a residence cue ("we wonen in de Kerkstraat").
+* **Ages and amounts stay** ("mijn dochter van 9", "250 euro", "groep 6").
+* **Public numbers stay** everywhere: the crisis and help lines the bot itself names
+  (113, 112, 0800-0113, 0800-0432, 0800-2000, 0800-8115, 0900-8020). Any other phone
+  number goes, in user and in bot turns.
+* **Funds, organisations and municipalities are protected**: a name hit inside "Jarige Job",
+  "Sam&", "Home-Start", "Kindertelefoon", a fund from ``content/funds.yml`` or a municipality
+  (or alias) from ``content/municipalities.yml`` is not a person.
+* ``keep``: exact strings the person chose to share with the professional (their contact phone
+  or e-mail) survive; a phone number with the same digits in another notation and an e-mail in
+  another letter case survive too.
+
+:class:`Redactor` loads deduce once (lazily, thread-safe). If deduce cannot load (no
+``base_config.json`` from the sdist: run ``make setup``) it logs a warning and redacts with the
+patterns only, which catch every structured detail but fewer names.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib.util
 import json
 import logging
+import re
 import threading
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[1]
+CONTENT_DIR = ROOT / "content"
 DEDUCE_DIR = ROOT / ".cache" / "deduce"
 DEDUCE_CONFIG = DEDUCE_DIR / "base_config.json"
 DEDUCE_CACHE_FILE = DEDUCE_DIR / "cache" / "lookup_structs.pickle"
 
 SETUP_HINT = "run `make setup` (or `.venv/bin/python scripts/setup_deduce.py`)"
 
+PLACEHOLDERS: Dict[str, str] = {
+    "name": "[naam]",
+    "address": "[adres]",
+    "postcode": "[postcode]",
+    "phone": "[telefoon]",
+    "email": "[e-mail]",
+    "iban": "[IBAN]",
+    "bsn": "[BSN]",
+    "birthdate": "[geboortedatum]",
+    "date": "[datum]",
+    "number": "[nummer]",
+    "link": "[link]",
+    "other": "[verwijderd]",
+}
+
+# When spans overlap, the merged span gets the kind with the highest priority.
+_PRIORITY: Dict[str, int] = {
+    "email": 100,
+    "iban": 90,
+    "phone": 80,
+    "bsn": 75,
+    "postcode": 70,
+    "address": 60,
+    "link": 55,
+    "birthdate": 50,
+    "date": 45,
+    "number": 40,
+    "other": 30,
+    "name": 10,
+}
+
+# Help and crisis lines the bot names itself (content/, domain): never redacted.
+PUBLIC_NUMBERS: FrozenSet[str] = frozenset(
+    {"112", "113", "08000113", "08000432", "08002000", "08008115", "09008020"}
+)
+
+# deduce tag -> our kind; None = leave it (ages, places, institutions; dates and links are
+# handled by our own rules).
+_DEDUCE_TAGS: Dict[str, Optional[str]] = {
+    "persoon": "name",
+    "patient": "name",
+    "locatie": "address",
+    "postbus": "address",
+    "postcode": "postcode",
+    "telefoonnummer": "phone",
+    "emailadres": "email",
+    "bsn": "bsn",
+    "id": "number",
+    "datum": None,
+    "leeftijd": None,
+    "woonplaats": None,
+    "url": None,
+    "ziekenhuis": None,
+    "zorginstelling": None,
+}
+
 
 class DeduceUnavailable(RuntimeError):
     """deduce (or its base_config.json from the sdist) cannot be loaded."""
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of text to replace: ``text[start:end]`` is a detail of ``kind``."""
+
+    start: int
+    end: int
+    kind: str
+
+
+# --------------------------------------------------------------------------------------------
+# deduce loading
+# --------------------------------------------------------------------------------------------
 
 
 def deduce_config(config_path: Path = DEDUCE_CONFIG) -> Dict[str, Any]:
     """deduce's base config, with tags renamed so that our mapping can tell them apart.
 
     deduce tags place names, postcodes, P.O. boxes and street + house number all as
-    ``locatie``; we rename the first three so that place names can be left alone.
+    ``locatie``; the first three are renamed so that place names can be left alone.
     """
     try:
         config = json.loads(Path(config_path).read_text(encoding="utf-8"))
@@ -39,11 +164,11 @@ def deduce_config(config_path: Path = DEDUCE_CONFIG) -> Dict[str, Any]:
         ) from exc
     except (OSError, ValueError) as exc:
         raise DeduceUnavailable(f"cannot read {config_path} ({exc}): {SETUP_HINT}") from exc
-    annotators = config.get("annotators")
+    annotators = config.get("annotators") if isinstance(config, dict) else None
     if not isinstance(annotators, dict):
         raise DeduceUnavailable(f"{config_path} has no 'annotators': {SETUP_HINT}")
-    for name, tag in (("placename", "woonplaats"), ("postal_code", "postcode"),
-                      ("postbus", "postbus")):
+    renames = (("placename", "woonplaats"), ("postal_code", "postcode"), ("postbus", "postbus"))
+    for name, tag in renames:
         if name in annotators:
             annotators[name]["args"]["tag"] = tag
     return config
@@ -53,8 +178,8 @@ def _import_deduce() -> Any:
     """Import deduce without its side effect on logging.
 
     ``deduce.deduce`` calls ``logging.basicConfig(stream=sys.stdout, level=DEBUG)`` at import
-    time, which would make every library's debug messages appear on stdout. A temporary
-    handler on the root logger turns that call into a no-op.
+    time, which would print every library's debug messages. A temporary handler on the root
+    logger turns that call into a no-op.
     """
     root = logging.getLogger()
     guard: Optional[logging.Handler] = None
@@ -62,7 +187,7 @@ def _import_deduce() -> Any:
         guard = logging.NullHandler()
         root.addHandler(guard)
     try:
-        import deduce  # noqa: PLC0415 (heavy import, only when needed)
+        import deduce
     finally:
         if guard is not None:
             root.removeHandler(guard)
@@ -74,24 +199,864 @@ def load_deduce(
 ) -> Any:
     """A ready ``deduce.Deduce``; raises :class:`DeduceUnavailable` when it cannot load.
 
-    The lookup structures are cached in ``cache_dir/cache/`` (under ``.cache/``, so the package
-    folder may be read-only). Building them takes about a minute; ``scripts/setup_deduce.py``
-    does that once. With ``build_missing=False`` a missing cache raises instead of building.
+    The lookup structures are cached in ``cache_dir/cache/`` (under ``.cache/``, so the
+    package folder may be read-only). Building them takes one to three minutes;
+    ``scripts/setup_deduce.py`` does that once. With ``build_missing=False`` a missing cache
+    raises instead of building.
     """
     config = deduce_config(config_path)
     cache_file = Path(cache_dir) / "cache" / "lookup_structs.pickle"
     if not cache_file.exists():
         if not build_missing:
             raise DeduceUnavailable(f"deduce's lookup cache {cache_file} is missing: {SETUP_HINT}")
-        log.warning("deduce lookup cache missing, building it now (about a minute): %s",
-                    SETUP_HINT)
+        log.warning("deduce's lookup cache is missing; building it now (minutes): %s", SETUP_HINT)
     try:
         module = _import_deduce()
         return module.Deduce(load_base_config=False, config=config, cache_path=Path(cache_dir))
-    except DeduceUnavailable:
-        raise
-    except Exception as exc:  # noqa: BLE001 (any failure means: fall back)
+    except Exception as exc:  # any failure here means: use the patterns only
         raise DeduceUnavailable(f"deduce failed to load: {type(exc).__name__}: {exc}") from exc
 
 
-_lock = threading.Lock()
+# --------------------------------------------------------------------------------------------
+# word lists
+# --------------------------------------------------------------------------------------------
+
+
+def _deduce_data_dir() -> Optional[Path]:
+    """deduce's lookup source folder, found without importing deduce."""
+    try:
+        spec = importlib.util.find_spec("deduce")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "data" / "lookup" / "src"
+    return folder if folder.is_dir() else None
+
+
+def _read_list(path: Path) -> Set[str]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return set()
+    return {line.strip() for line in lines if line.strip()}
+
+
+# Dutch words that are also first names or surnames but nearly always mean the word in a chat.
+_NOT_NAMES = frozenset(
+    """
+    hoi hallo hey hee hai dag doei moi goedemorgen goedemiddag goedenavond ja nee oke ok okay
+    sorry dank bedankt thanks top fijn super help hulp vraag mama papa mam pap oma opa juf
+    meester mevrouw meneer moeder vader zoon dochter kind kinderen baby school werk geld euro
+    huur schuld schulden rekening brief post week maand jaar vandaag morgen gisteren
+    maandag dinsdag woensdag donderdag vrijdag zaterdag zondag januari februari maart april mei
+    juni juli augustus september oktober november december kerst sinterklaas pasen ramadan
+    suiker offerfeest god allah jezus bijstand toeslag toeslagen gemeente wijkteam
+    deurwaarder bewindvoerder schuldhulp voedselbank kledingbank leergeld jeugdfonds
+    stichting fonds nibud geldfit sam job jarige home start linda kinderhulp humanitas
+    kindertelefoon veilig thuis ouders ouder alleen samen want dus toen daarna echter wel
+    niet geen heel erg zo ook nog al maar even eens soms vaak nooit altijd mijn zijn haar
+    hun onze jouw uw lieve beste groetjes groeten groet liefs mvg
+    """.split()
+)
+
+# Interfixes of Dutch surnames (lower case), and other surname particles seen in the
+# Netherlands (Arabic, Turkish, Surinamese, Frisian…).
+_INTERFIXES = frozenset(
+    """
+    van de der den het 't ter ten te op in onder uit aan bij voor vd v.d. d' del della
+    da di do dos du le la les el al bin ben ibn ait abu von zu mac mc st. sint
+    """.split()
+)
+
+
+@dataclass(frozen=True)
+class _NameLists:
+    first: FrozenSet[str]  # lower case
+    surname: FrozenSet[str]  # lower case
+    common: FrozenSet[str]  # lower case words that must not count as names
+
+
+@lru_cache(maxsize=1)
+def _name_lists() -> _NameLists:
+    """First names and surnames from deduce's data files (present even if deduce won't load)."""
+    src = _deduce_data_dir()
+    first: Set[str] = set()
+    surname: Set[str] = set()
+    common: Set[str] = set(_NOT_NAMES)
+    if src is not None:
+        first = {w.lower() for w in _read_list(src / "names/lst_first_name/items.txt")}
+        first -= {w.lower() for w in _read_list(src / "names/lst_first_name/exceptions.txt")}
+        surname = {w.lower() for w in _read_list(src / "names/lst_surname/items.txt")}
+        surname -= {w.lower() for w in _read_list(src / "names/lst_surname/exceptions.txt")}
+        for sub in ("whitelist/lst_common_word/items.txt", "whitelist/lst_stop_word/items.txt"):
+            common |= {w.lower() for w in _read_list(src / sub)}
+    else:
+        log.warning("deduce's name lists were not found; name patterns use cues only")
+    first -= common
+    surname -= common
+    return _NameLists(frozenset(first), frozenset(surname), frozenset(common))
+
+
+# Always protected (organisations, funds, help lines); extended from content/ at load time.
+_STATIC_PROTECTED = (
+    "Jarige Job", "Stichting Jarige Job", "Leergeld", "Stichting Leergeld", "Sam&",
+    "Sam& voor alle kinderen", "Home-Start", "Homestart", "Kindertelefoon",
+    "De Kindertelefoon", "Veilig Thuis", "Nibud", "Geldfit", "fiKks", "Kinderhulp",
+    "Nationaal Fonds Kinderhulp", "Humanitas", "Armoedefonds", "LINDA.foundation", "LINDA",
+    "Jeugdfonds Sport & Cultuur", "Jeugdfonds", "Jeugdeducatiefonds", "Voedselbank",
+    "Kledingbank", "Speelgoedbank", "Vakantiebank", "ANWB", "Juridisch Loket",
+    "Het Juridisch Loket", "UWV", "SVB", "CAK", "DUO", "CJIB", "Belastingdienst",
+    "Dienst Toeslagen", "Zilveren Kruis", "Menzis", "VGZ", "Eneco", "Vattenfall", "Essent",
+    "Albert Heijn", "Kruidvat", "Zalando", "Klarna", "Afterpay", "Riverty", "Wehkamp",
+    "Coolblue", "Intrum", "Flanderijn", "Stadspas", "Kindpakket", "Ooievaarspas",
+    "Rotterdampas", "Vakantieweken", "Sinterklaas", "Zwarte Piet", "Actie Pepernoot",
+    "Actie Zomerpret", "Steunpunt Kindervakanties", "Schuldhulpmaatje", "SchuldHulpMaatje",
+    "Thuisgekookt", "Moeders voor Moeders", "Stichting Babyspullen", "113 Zelfmoordpreventie",
+)
+
+
+def _content_terms() -> List[str]:
+    """Fund names and municipality names and aliases from content/ (best effort)."""
+    terms: List[str] = []
+    try:
+        import yaml
+
+        funds = yaml.safe_load((CONTENT_DIR / "funds.yml").read_text(encoding="utf-8")) or {}
+        for fund in funds.get("funds", []):
+            name = str(fund.get("name", ""))
+            terms.append(name)
+            terms.extend(part.strip() for part in re.split(r"[()]", name) if part.strip())
+        places = yaml.safe_load(
+            (CONTENT_DIR / "municipalities.yml").read_text(encoding="utf-8")
+        ) or {}
+        for place in places.get("municipalities", []):
+            terms.append(str(place.get("name", "")))
+            terms.extend(str(alias) for alias in place.get("aliases", []) or [])
+    except Exception as exc:  # content problems must never stop redaction
+        log.warning("redact: could not read protected terms from content/: %s", exc)
+    return [term for term in terms if len(term) >= 2]
+
+
+@lru_cache(maxsize=1)
+def _protected_pattern() -> re.Pattern:
+    terms = sorted({*(_STATIC_PROTECTED), *_content_terms()}, key=len, reverse=True)
+    body = "|".join(re.escape(term) for term in terms)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+
+
+# --------------------------------------------------------------------------------------------
+# patterns
+# --------------------------------------------------------------------------------------------
+
+_SEP = r"[ \t.\-/]"  # one separator inside a number
+
+# E-mail, also lightly obfuscated ("naam [at] gmail.com", "naam(at)ziggo(punt)nl").
+_AT = r"(?:\s?@\s?|\s?[\[(]\s?(?:at|@)\s?[\])]\s?)"
+_DOT = r"(?:\.|\s?[\[(]\s?(?:dot|punt)\s?[\])]\s?)"
+_EMAIL_RE = re.compile(
+    rf"(?<![\w.+-])[\w.+-]*\w{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}[A-Za-z]{{2,24}}(?![\w-])"
+)
+
+# IBAN: country code, 2 check digits, BBAN; spaces or dashes anywhere between characters.
+_IBAN_LENGTHS: Dict[str, int] = {
+    "NL": 18, "BE": 16, "DE": 22, "FR": 27, "LU": 20, "GB": 22, "IE": 22, "ES": 24, "PT": 25,
+    "IT": 27, "AT": 20, "CH": 21, "PL": 28, "CZ": 24, "SK": 24, "HU": 28, "RO": 24, "BG": 22,
+    "GR": 27, "TR": 26, "DK": 18, "SE": 24, "NO": 15, "FI": 18, "LT": 20, "LV": 21, "EE": 20,
+    "HR": 21, "SI": 19, "MT": 31, "CY": 28, "IS": 26, "LI": 21, "MC": 27, "SM": 27, "MA": 28,
+    "TN": 24, "DZ": 26, "SA": 24, "AE": 23, "IL": 23, "LB": 28, "JO": 30, "EG": 29, "UA": 29,
+    "RS": 22, "BA": 20, "AL": 28, "MK": 19, "ME": 22, "XK": 20, "MD": 24, "GE": 22, "AZ": 28,
+    "SR": 0, "CW": 0,
+}
+_IBAN_RE = re.compile(
+    r"(?<![A-Za-z0-9])([A-Za-z]{2})[ \-]?(\d{2})((?:[ \-]?[A-Za-z0-9]){8,30})(?![A-Za-z0-9])"
+)
+
+# Phone numbers: Dutch (10 digits, 0 + area or 6), +31 / 0031, service numbers 0800/0900/
+# 0909/088, and foreign (+xx / 00xx, 8-15 digits). Up to 3 separators per gap.
+_GAP = r"[ \t.\-/()]{0,3}"
+_PHONE_RES: Tuple[re.Pattern, ...] = (
+    re.compile(rf"(?<![\w+])(?:\+|00){_GAP}31{_GAP}(?:\(0\){_GAP})?[1-9](?:{_GAP}\d){{8}}"
+               r"(?![\d:])"),
+    re.compile(rf"(?<![\w+])\(?0\)?{_GAP}[1-9](?:{_GAP}\d){{8}}(?![\d:])"),
+    re.compile(rf"(?<![\w+])0{_GAP}[89]{_GAP}0{_GAP}[0-9](?:{_GAP}\d){{4,7}}(?![\d:])"),
+    re.compile(rf"(?<![\w+])(?:\+|00)(?!31)[1-9]\d{{0,2}}(?:{_GAP}\d){{6,12}}(?![\d:])"),
+)
+
+# BSN: 9 digits (plain, 123.456.789, 1234.56.789, 123 45 67 89) or 8 digits (leading 0 lost).
+_BSN_RE = re.compile(
+    r"(?<![\d.,€])(?:\d{9}|\d{3}([ .\-])\d{3}\1\d{3}|\d{4}([ .\-])\d{2}\2\d{3}"
+    r"|\d{3}([ .\-])\d{2}\3\d{2}\3\d{2}|\d{8})(?!\d|[.,]\d)"
+)
+_BSN_CUE = re.compile(r"(?i)\b(?:bsn|burger\s?service\s?nummer|sofi(?:nummer)?|sofi-nummer)\b")
+_AMOUNT_AFTER = re.compile(r"\s?(?:euro|eur|€|,-|,\d\d)", re.IGNORECASE)
+
+# Other identifiers: long digit runs and numbers after a "…nummer" cue.
+_LONG_DIGITS_RE = re.compile(r"(?<![\w€.,])\d{7,}(?![\w])")
+_NUMBER_CUE_RE = re.compile(
+    r"(?i)\b(?:klant|dossier|zaak|contract|polis|factuur|referentie|relatie|debiteur|"
+    r"betalings|lid|leden|pas|personeels|cli[eë]nt|order|verzekerde|verzekerings|"
+    r"aanvraag|kenteken|rijbewijs|paspoort|id-?kaart|document|vorderings|incasso)"
+    r"(?:nummer|nr\.?|kenmerk)\b|\b(?:kenmerk|ons kenmerk|uw kenmerk)\b"
+)
+_NUMBER_AFTER_CUE_RE = re.compile(r"\s*(?:is|:|=)?\s*([A-Za-z0-9][A-Za-z0-9./\-]{3,}\d*)")
+
+# Postcodes: 1234 AB / 1234AB (never SA, SD, SS).
+_POSTCODE_RE = re.compile(r"(?<![\w€.,])([1-9]\d{3})([ \t]?)([A-Za-z]{2})(?![\w])")
+_POSTCODE_CUE = re.compile(r"(?i)\b(?:postcode|pc|post\s?code)\b")
+_NOT_POSTCODE_LETTERS = frozenset(
+    """
+    en in op is te al na om of ze we je nu zo er ja uw ie eu km kg mg gr ml cl cm mm
+    kw mb gb kb pk st pm am pp hr jr wk mn nr eo ca bv pc
+    """.split()
+)
+
+# Streets: a word ending in a street suffix (optionally -Oost/-West/…), preceded by up to three
+# capitalised words or particles ("Prins Hendrikkade", "Burgemeester de Vlugtlaan").
+_STREET_SUFFIX = (
+    r"(?:straat|str|laan|ln|weg|wg|plein|pln|gracht|kade|singel|dijk|dyk|dreef|hof|park|pad|"
+    r"steeg|markt|plantsoen|baan|ring|boulevard|allee|wal|burgwal|erf|haven|kamp|akker|"
+    r"hoek|poort|gaarde|werf|vliet|brink|dam|dwarsstraat|promenade|passage|galerij|oord|"
+    r"wetering|zijde|veld|hout|weide|zoom|tuin|tuinen|hage|horst|donk|wei|lei|rij|stede|"
+    r"straatje|laantje|pleintje|kwartier|hoven)"
+)
+_STREET_WORD = rf"[A-Za-zÀ-ÿ'’\-]*{_STREET_SUFFIX}(?:-(?:[Oo]ost|[Ww]est|[Nn]oord|[Zz]uid))?"
+_PRE_WORD = r"(?:[A-ZÀ-Þ][\w'’.\-]*|\d{1,2}e|van|de|der|den|het|'t|ter|ten|op|aan|in|la|le)"
+_HOUSE_NUMBER = (
+    r"(?:nr\.?\s*|nummer\s+|no\.?\s*)?\d{1,5}"
+    r"(?:(?:\s?[-/]\s?|\s)(?:\d{1,4}(?!\d)|[A-Za-z]{1,2}(?![\w])|bis|hs|huis|I{1,3}|zw|rd|"
+    r"boven|beneden)|[A-Za-z](?![\w]))?"
+)
+_STREET_NUMBER_RE = re.compile(
+    rf"(?<![\w])(?:{_PRE_WORD}\s+){{0,3}}{_STREET_WORD}\s*,?\s*{_HOUSE_NUMBER}(?![\d])"
+)
+_LAAN_VAN_RE = re.compile(
+    rf"(?<![\w])(?:Laan|Plein|Kade|Hof|Singel|Dijk|Park|Markt|Weg|Straat|Dreef|Pad)"
+    rf"(?:\s+(?:van|de|der|den|het|'t|op|ter|ten|[A-Z][\w'’\-]*)){{1,4}}\s+{_HOUSE_NUMBER}"
+    r"(?![\d])"
+)
+_RESIDENCE_STREET_RE = re.compile(
+    rf"(?i:\b(?:woon|wonen|woont|woonde|wonend|woonachtig|verhuisd|adres\s*(?:is|:)?)\s+"
+    rf"(?:(?:nu|al|sinds\s+\w+|hier)\s+)?(?:in|op|aan|naar|bij)?\s*(?:de|het|'t)?\s*)"
+    rf"((?:[A-ZÀ-Þ][\w'’\-]*\s+){{0,3}}(?:[A-ZÀ-Þ][\w'’\-]*|{_STREET_WORD})"
+    rf"(?:\s*,?\s*{_HOUSE_NUMBER})?)"
+)
+_BEFORE_POSTCODE_RE = re.compile(
+    rf"((?:[A-ZÀ-Þ][\w'’\-]*\s+){{0,3}}[A-ZÀ-Þ][\w'’\-]*\s+{_HOUSE_NUMBER})\s*,?\s*$"
+)
+_POSTBUS_RE = re.compile(r"(?i)\bpostbus\s*\d{1,6}\b")
+
+# Dates.
+_MONTHS = (
+    r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|"
+    r"december|jan|feb|febr|mrt|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dec)"
+)
+_DATE_RES: Tuple[re.Pattern, ...] = (
+    re.compile(r"(?<![\d.,])(?P<d>\d{1,2})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})"
+               r"(?![\d])"),
+    re.compile(r"(?<![\d.,])(?P<y>(?:19|20)\d{2})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})"
+               r"(?![\d])"),
+    re.compile(rf"(?i)(?<![\d.,])(?P<d>\d{{1,2}})(?:e|ste|de)?[ \-.]{{1,2}}(?P<mn>{_MONTHS})\.?"
+               r"(?:[ \-.,]{1,2}(?P<y>(?:19|20)\d{2}|'\d{2}))?(?![\w])"),
+    re.compile(rf"(?i)\b(?P<mn>{_MONTHS})\.?\s+(?P<d>\d{{1,2}})(?:e|ste|de)?,?"
+               r"(?:\s+(?P<y>(?:19|20)\d{2}))?(?![\w])"),
+)
+_BIRTH_CUE = re.compile(
+    r"(?i)(?:\bgeboren\b|\bgeb\b\.?|\bgeb\.|geboorte\s?datum|geboortedag|\bgeb\.?\s?datum|"
+    r"verjaardag|\bjarig\b|\bdob\b|d\.o\.b\.|\bis\s+van\b\s+(?=\d))"
+)
+
+# Links with a path (a profile or a document); bare domains stay.
+_LINK_RE = re.compile(
+    r"(?i)(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|nl|be|org|net|eu|nu|info|me|io|"
+    r"app|tv)/\S+"
+)
+
+# Names.
+_NAME_TOKEN = r"[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*"
+_TOKEN_RE = re.compile(_NAME_TOKEN)
+_STRONG_NAME_CUE = re.compile(
+    r"(?i)(?:\bik\s+heet|\bheet\s+ik|\b(?:mijn|m'n|mn|me|onze)\s+(?:voor|achter)?naam\s+is|"
+    r"\b(?:voor|achter)?naam\s*:|\bnoem\s+(?:me|mij)|\bje\s+kan\s+me\s+\w+\s+noemen|"
+    r"\bhier\s+is|\bspreek\s+je\s+met|\bu\s+spreekt\s+met|\bje\s+spreekt\s+met)\s*,?\s*"
+)
+_GREETING_CUE = re.compile(
+    r"(?i)(?:\bgroetjes|\bgroeten|\bgroet|\bgr\.?|\bliefs|\bmvg|\bm\.v\.g\.?|"
+    r"\bvriendelijke\s+groet(?:en)?|\bgroetjes\s+van|\bx+|\bdoei)\s*,?\s*(?:\n\s*)?"
+)
+_SELF_CUE = re.compile(
+    r"(?i)(?:^|[.!?,;:]\s*|\b(?:hoi|hallo|hey|hi|dag|goedemorgen|goedemiddag|goedenavond)"
+    r"[,!]?\s+)(?:ik\s+ben|met)\s+"
+)
+_RELATION_CUE = re.compile(
+    r"(?i)\b(?:mijn|m'n|mn|onze|ons|haar|zijn|de|het|jouw|je)\s+(?:\w+\s+)?"
+    r"(?:zoon|zoontje|dochter|dochtertje|man|vrouw|partner|vriend|vriendin|ex|ex-man|"
+    r"ex-vrouw|exman|exvrouw|ex-partner|moeder|vader|mama|papa|moeders|broer|broertje|zus|"
+    r"zusje|oma|opa|kind|kindje|oudste|jongste|middelste|tweede|buurvrouw|buurman|tante|oom|"
+    r"schoonmoeder|schoonvader|stiefvader|stiefmoeder|stiefzoon|stiefdochter|neef|nicht|"
+    r"baby|tweeling|pleegzoon|pleegdochter|pleegkind|zwager|schoonzus|collega|juf|meester|"
+    r"mentor|coach|hulpverlener|bewindvoerder|consulent|klantmanager|contactpersoon|"
+    r"begeleider|maatje|buddy)\s*,?\s*(?:heet\s+|is\s+)?"
+)
+_FAMILY_OF_CUE = re.compile(
+    r"(?i)\b(?:moeder|vader|mama|papa|ouder|oma|opa|voogd)\s+van\s+(?:\w+\s+)?"
+)
+_HONORIFIC_CUE = re.compile(
+    r"(?:\b(?:[Mm]evrouw|[Mm]evr\.?|[Mm]w\.?|[Mm]eneer|[Mm]ijnheer|[Dd]hr\.?|[Dd]e\s+heer|"
+    r"[Jj]uf|[Mm]eester|[Mm]r\.?|[Dd]r\.?|[Ff]amilie|[Ff]am\.?|[Zz]uster|[Bb]roeder)\s+)"
+)
+_NAME_STOP = frozenset(
+    """
+    en of maar want dus ik je jij hij zij ze we wij u jullie is ben zijn was heeft heb had
+    wil kan mag moet zou die dat dit deze de het een van voor met op in aan bij om uit tot
+    naar over niet geen wel ook nog al heel erg echt zo die daar hier nu toen als dan
+    zelf thuis alleen samen moe bang boos blij ziek verdrietig kapot op klaar bezig
+    benieuwd alleenstaand werkloos zwanger
+    """.split()
+)
+
+
+def _eleven_test(digits: str) -> bool:
+    """The 11-proef for a 9-digit BSN."""
+    if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1))) - int(digits[8])
+    return total % 11 == 0
+
+
+def _iban_valid(iban: str) -> bool:
+    """The ISO 13616 mod-97 check."""
+    moved = iban[4:] + iban[:4]
+    try:
+        number = "".join(str(int(char, 36)) for char in moved)
+    except ValueError:
+        return False
+    return int(number) % 97 == 1
+
+
+def _phone_digits(text: str) -> str:
+    """Digits of a phone number with +31 / 0031 written as a leading 0."""
+    digits = re.sub(r"\D", "", text)
+    plus = text.lstrip().startswith("+")
+    if plus and digits.startswith("31"):
+        digits = "0" + digits[2:]
+    elif digits.startswith("0031"):
+        digits = "0" + digits[4:]
+    if digits.startswith("0") and len(digits) == 11 and digits[1] == "0":
+        digits = digits[1:]  # "+31 (0)6 …" written as 0 0 6 …
+    return digits
+
+
+def _window(text: str, start: int, end: int, before: int = 45, after: int = 30) -> Tuple[str, str]:
+    return text[max(0, start - before):start], text[end:end + after]
+
+
+class _Finder:
+    """All pattern rules; ``speaker`` is "user" or "bot"."""
+
+    def __init__(self, text: str, speaker: str) -> None:
+        self.text = text
+        self.speaker = speaker
+        self.spans: List[Span] = []
+
+    def add(self, start: int, end: int, kind: str) -> None:
+        if end > start:
+            self.spans.append(Span(start, end, kind))
+
+    # structured details ---------------------------------------------------------------------
+
+    def emails(self) -> None:
+        for match in _EMAIL_RE.finditer(self.text):
+            self.add(match.start(), match.end(), "email")
+
+    def ibans(self) -> None:
+        for match in _IBAN_RE.finditer(self.text):
+            country = match.group(1).upper()
+            length = _IBAN_LENGTHS.get(country)
+            if length is None:
+                continue
+            chars: List[int] = []  # positions of the BBAN characters
+            for pos in range(match.start(3), match.end(3)):
+                if self.text[pos].isalnum():
+                    chars.append(pos)
+            want = length - 4 if length else 0
+            bban_positions = chars[:want] if want else chars
+            if len(bban_positions) < (want or 8):
+                continue
+            bban = "".join(self.text[pos] for pos in bban_positions).upper()
+            iban = country + match.group(2) + bban
+            nl_shape = country == "NL" and re.fullmatch(r"[A-Z]{4}\d{10}", bban) is not None
+            if nl_shape or (sum(c.isdigit() for c in bban) >= 6 and _iban_valid(iban)):
+                self.add(match.start(), bban_positions[-1] + 1, "iban")
+            elif want and sum(c.isdigit() for c in bban) >= want - 4 and country.isupper():
+                self.add(match.start(), bban_positions[-1] + 1, "iban")
+
+    def phones(self) -> None:
+        for pattern in _PHONE_RES:
+            for match in pattern.finditer(self.text):
+                raw = match.group(0)
+                digits = _phone_digits(raw)
+                if digits in PUBLIC_NUMBERS:
+                    continue
+                start, end = match.start(), match.end()
+                if raw.endswith(")"):
+                    end -= 1
+                self.add(start, end, "phone")
+
+    def bsns(self) -> None:
+        for match in _BSN_RE.finditer(self.text):
+            digits = re.sub(r"\D", "", match.group(0))
+            before, after = _window(self.text, match.start(), match.end())
+            if _AMOUNT_AFTER.match(after) or before.rstrip().endswith(("€", "EUR", "eur")):
+                continue
+            cue = _BSN_CUE.search(before) is not None
+            if len(digits) == 9 and (_eleven_test(digits) or cue):
+                self.add(match.start(), match.end(), "bsn")
+            elif len(digits) == 8 and cue:
+                self.add(match.start(), match.end(), "bsn")
+
+    def numbers(self) -> None:
+        for match in _LONG_DIGITS_RE.finditer(self.text):
+            _, after = _window(self.text, match.start(), match.end())
+            if not _AMOUNT_AFTER.match(after):
+                self.add(match.start(), match.end(), "number")
+        for cue in _NUMBER_CUE_RE.finditer(self.text):
+            found = _NUMBER_AFTER_CUE_RE.match(self.text, cue.end())
+            if found and any(char.isdigit() for char in found.group(1)):
+                self.add(found.start(1), found.end(1), "number")
+
+    def postcodes(self) -> None:
+        for match in _POSTCODE_RE.finditer(self.text):
+            letters = match.group(3)
+            if letters.upper() in {"SA", "SD", "SS"}:
+                continue
+            before, _ = _window(self.text, match.start(), match.end(), before=30)
+            cue = _POSTCODE_CUE.search(before) is not None
+            if not cue and not letters.isupper():
+                # "1800 en …", "2000km": lower case only without a space and not a word/unit
+                if match.group(2) or letters.lower() in _NOT_POSTCODE_LETTERS:
+                    continue
+            self.add(match.start(), match.end(), "postcode")
+
+    def addresses(self) -> None:
+        for pattern in (_STREET_NUMBER_RE, _LAAN_VAN_RE):
+            for match in pattern.finditer(self.text):
+                start = match.start()
+                # drop leading particles that belong to the sentence ("aan de Kerkstraat 1")
+                lead = re.match(r"(?:(?:van|de|der|den|het|'t|ter|ten|op|aan|in|la|le)\s+)+",
+                                match.group(0))
+                if lead and not re.match(r"\d", match.group(0)[lead.end():]):
+                    start += lead.end()
+                self.add(start, match.end(), "address")
+        for match in _RESIDENCE_STREET_RE.finditer(self.text):
+            street = match.group(1)
+            has_number = re.search(r"\d", street) is not None
+            if has_number or re.search(_STREET_SUFFIX + r"\b", street, re.IGNORECASE):
+                self.add(match.start(1), match.end(1), "address")
+        for match in _POSTBUS_RE.finditer(self.text):
+            self.add(match.start(), match.end(), "address")
+        for span in [s for s in self.spans if s.kind == "postcode"]:
+            found = _BEFORE_POSTCODE_RE.search(self.text[max(0, span.start - 80):span.start])
+            if found:
+                offset = max(0, span.start - 80)
+                self.add(offset + found.start(1), offset + found.end(1), "address")
+
+    def dates(self) -> None:
+        this_year = dt.date.today().year
+        for pattern in _DATE_RES:
+            for match in pattern.finditer(self.text):
+                groups = match.groupdict()
+                day = int(groups["d"])
+                if not 1 <= day <= 31:
+                    continue
+                if groups.get("m") is not None and not 1 <= int(groups["m"]) <= 12:
+                    continue
+                year_text = groups.get("y")
+                year: Optional[int] = None
+                if year_text:
+                    digits = year_text.strip("'")
+                    year = int(digits)
+                    if len(digits) == 2:
+                        year += 2000 if year <= this_year % 100 else 1900
+                before, after = _window(self.text, match.start(), match.end(), 45, 25)
+                before = re.split(r"[.!?\n]\s", before)[-1]
+                after = re.split(r"[.!?\n]", after)[0]
+                birth = _BIRTH_CUE.search(before) or re.search(r"(?i)\bgeboren\b", after)
+                if birth:
+                    self.add(match.start(), match.end(), "birthdate")
+                elif year is not None and year < this_year - 1:
+                    self.add(match.start(), match.end(), "date")
+
+    def links(self) -> None:
+        if self.speaker == "bot":
+            return
+        for match in _LINK_RE.finditer(self.text):
+            url = match.group(0).rstrip(".,;:!?)")
+            rest = re.sub(r"(?i)^(?:https?://)?(?:www\.)?[^/]+", "", url)
+            if rest.strip("/"):
+                self.add(match.start(), match.start() + len(url), "link")
+
+    # names ----------------------------------------------------------------------------------
+
+    def _tokens_after(self, pos: int, limit: int = 5) -> List[re.Match]:
+        tokens: List[re.Match] = []
+        cursor = pos
+        while len(tokens) < limit:
+            gap = re.match(r"[ \t]*", self.text[cursor:])
+            cursor += gap.end() if gap else 0
+            match = _TOKEN_RE.match(self.text, cursor)
+            if not match:
+                break
+            tokens.append(match)
+            cursor = match.end()
+        return tokens
+
+    def _take_name(self, pos: int, lowercase_ok: bool, strong: bool) -> None:
+        """Name tokens starting at ``pos``: a first name and what belongs to the surname."""
+        lists = _name_lists()
+        tokens = self._tokens_after(pos, 6)
+        if not tokens:
+            return
+        taken: List[re.Match] = []
+        for index, token in enumerate(tokens):
+            word = token.group(0)
+            lower = word.lower()
+            capital = word[0].isupper()
+            if index == 0:
+                if lower in _NAME_STOP or lower in lists.common and not capital:
+                    return
+                known = lower in lists.first or lower in lists.surname
+                if not (capital or known or (lowercase_ok and strong)):
+                    return
+                if not capital and not known and not strong:
+                    return
+                taken.append(token)
+                continue
+            if lower in _INTERFIXES:
+                rest = tokens[index + 1:]
+                nxt = next((t for t in rest if t.group(0).lower() not in _INTERFIXES), None)
+                if nxt is None:
+                    break
+                nxt_word = nxt.group(0)
+                if nxt_word[0].isupper() or (lowercase_ok and nxt_word.lower() not in _NAME_STOP):
+                    taken.append(token)
+                    continue
+                break
+            if lower in _NAME_STOP:
+                break
+            prev_interfix = tokens[index - 1].group(0).lower() in _INTERFIXES
+            if capital and lower not in lists.common:
+                taken.append(token)
+            elif prev_interfix and lowercase_ok:
+                taken.append(token)
+            elif lowercase_ok and (lower in lists.surname or lower in lists.first):
+                taken.append(token)
+            else:
+                break
+        while taken and taken[-1].group(0).lower() in _INTERFIXES:
+            taken.pop()
+        if taken:
+            self.add(taken[0].start(), taken[-1].end(), "name")
+
+    def names(self) -> None:
+        lists = _name_lists()
+        text = self.text
+        for match in _STRONG_NAME_CUE.finditer(text):
+            self._take_name(match.end(), lowercase_ok=True, strong=True)
+        for match in _GREETING_CUE.finditer(text):
+            # only at the end of a message or line: "groetjes, Anneke"
+            tail = text[match.end():]
+            line = tail.split("\n", 1)[0]
+            if len(_TOKEN_RE.findall(line)) <= 4:
+                self._take_name(match.end(), lowercase_ok=True, strong=False)
+        for match in _SELF_CUE.finditer(text):
+            self._take_name(match.end(), lowercase_ok=True, strong=False)
+        for pattern in (_RELATION_CUE, _FAMILY_OF_CUE):
+            for match in pattern.finditer(text):
+                self._take_name(match.end(), lowercase_ok=True, strong=False)
+                # "daan (8) en noor (5)": more children after "en"
+                self._names_in_list(match.end())
+        for match in _HONORIFIC_CUE.finditer(text):
+            self._take_name(match.end(), lowercase_ok=False, strong=False)
+        for match in _TOKEN_RE.finditer(text):
+            word = match.group(0)
+            if word[0].isupper() and word.lower() in lists.first:
+                self._take_name(match.start(), lowercase_ok=False, strong=False)
+
+    def _names_in_list(self, pos: int) -> None:
+        """Names joined by "en" or commas after a relation cue ("Daan (8) en Noor (5)")."""
+        lists = _name_lists()
+        pattern = re.compile(r"\s*(?:\(\s*\d{1,2}\s*(?:jaar|jr)?\s*\)|,?\s*van\s+\d{1,2})?"
+                             r"\s*(?:,|\ben\b|&)\s*")
+        cursor = pos
+        for _ in range(6):
+            token = _TOKEN_RE.match(self.text, cursor)
+            if not token:
+                return
+            joiner = pattern.match(self.text, token.end())
+            if not joiner:
+                return
+            cursor = joiner.end()
+            nxt = _TOKEN_RE.match(self.text, cursor)
+            if not nxt:
+                return
+            word = nxt.group(0)
+            if word.lower() in lists.first or (word[0].isupper() and word.lower() not in
+                                               lists.common and word.lower() not in _NAME_STOP):
+                self.add(nxt.start(), nxt.end(), "name")
+            else:
+                return
+
+    def run(self) -> List[Span]:
+        self.emails()
+        self.ibans()
+        self.phones()
+        self.bsns()
+        self.numbers()
+        self.postcodes()
+        self.addresses()
+        self.dates()
+        self.links()
+        self.names()
+        return self.spans
+
+
+def pattern_spans(text: str, speaker: str = "user") -> List[Span]:
+    """Spans found by our own rules (no deduce)."""
+    return _Finder(text, speaker).run()
+
+
+# --------------------------------------------------------------------------------------------
+# combining
+# --------------------------------------------------------------------------------------------
+
+
+def _keep_ranges(text: str, keep: Sequence[str]) -> List[Tuple[int, int]]:
+    ranges: List[Tuple[int, int]] = []
+    for item in keep:
+        if not item:
+            continue
+        start = text.find(item)
+        while start != -1:
+            ranges.append((start, start + len(item)))
+            start = text.find(item, start + 1)
+    return ranges
+
+
+def _is_kept(span: Span, text: str, keep: Sequence[str]) -> bool:
+    """A phone or e-mail span the user chose to share in another notation."""
+    piece = text[span.start:span.end]
+    if span.kind == "phone":
+        digits = _phone_digits(piece)
+        return any(_phone_digits(item) == digits for item in keep if re.search(r"\d{3}", item))
+    if span.kind == "email":
+        return any(item.strip().lower() == piece.lower() for item in keep)
+    return False
+
+
+def _subtract(span: Span, ranges: List[Tuple[int, int]], text: str) -> List[Span]:
+    pieces = [span]
+    for low, high in ranges:
+        nxt: List[Span] = []
+        for piece in pieces:
+            if high <= piece.start or low >= piece.end:
+                nxt.append(piece)
+                continue
+            if piece.start < low:
+                nxt.append(Span(piece.start, low, piece.kind))
+            if high < piece.end:
+                nxt.append(Span(high, piece.end, piece.kind))
+        pieces = nxt
+    return [p for p in pieces if re.search(r"\w", text[p.start:p.end])]
+
+
+def _protected_ranges(text: str) -> List[Tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _protected_pattern().finditer(text)]
+
+
+def _merge(spans: Iterable[Span], text: str) -> List[Span]:
+    """Union of overlapping spans (kind by priority); same-kind neighbours are joined."""
+    ordered = sorted(spans, key=lambda s: (s.start, -s.end))
+    merged: List[Span] = []
+    for span in ordered:
+        if merged and span.start < merged[-1].end:
+            last = merged[-1]
+            kind = max((last.kind, span.kind), key=lambda k: _PRIORITY.get(k, 0))
+            merged[-1] = Span(last.start, max(last.end, span.end), kind)
+        else:
+            merged.append(span)
+    joined: List[Span] = []
+    for span in merged:
+        if joined and joined[-1].kind == span.kind and span.kind in {"name", "address"}:
+            between = text[joined[-1].end:span.start]
+            if re.fullmatch(r"[ \t\-]*", between):
+                joined[-1] = Span(joined[-1].start, span.end, span.kind)
+                continue
+        joined.append(span)
+    return joined
+
+
+def _apply(text: str, spans: List[Span]) -> str:
+    parts: List[str] = []
+    cursor = 0
+    for span in spans:
+        parts.append(text[cursor:span.start])
+        parts.append(PLACEHOLDERS.get(span.kind, PLACEHOLDERS["other"]))
+        cursor = span.end
+    parts.append(text[cursor:])
+    return "".join(parts)
+
+
+class Redactor:
+    """Redacts text with deduce + our patterns; deduce is loaded once, on first use.
+
+    ``use_deduce=False`` gives the patterns-only mode. If deduce cannot load, the redactor
+    logs a warning and stays in patterns-only mode (``mode == "patterns"``).
+    """
+
+    def __init__(
+        self,
+        use_deduce: bool = True,
+        config_path: Path = DEDUCE_CONFIG,
+        cache_dir: Path = DEDUCE_DIR,
+        build_missing: bool = True,
+    ) -> None:
+        self.use_deduce = use_deduce
+        self.config_path = Path(config_path)
+        self.cache_dir = Path(cache_dir)
+        self.build_missing = build_missing
+        self._deduce: Any = None
+        self._loaded = not use_deduce
+        self._load_lock = threading.Lock()
+        self._run_lock = threading.Lock()
+        self.load_error: Optional[str] = None
+
+    def load(self) -> bool:
+        """Load deduce now (e.g. at server start); True when deduce is in use."""
+        if self._loaded:
+            return self._deduce is not None
+        with self._load_lock:
+            if not self._loaded:
+                try:
+                    self._deduce = load_deduce(self.config_path, self.cache_dir,
+                                               self.build_missing)
+                except DeduceUnavailable as exc:
+                    self.load_error = str(exc)
+                    log.warning("redact: deduce unavailable, using patterns only: %s", exc)
+                self._loaded = True
+        _name_lists()
+        _protected_pattern()
+        return self._deduce is not None
+
+    @property
+    def mode(self) -> str:
+        """``"deduce"`` or ``"patterns"`` (loads deduce if that was not tried yet)."""
+        return "deduce" if self.load() else "patterns"
+
+    def _deduce_spans(self, text: str) -> List[Span]:
+        if not self.load() or not text.strip():
+            return []
+        try:
+            with self._run_lock:
+                document = self._deduce.deidentify(text)
+        except Exception as exc:  # a deduce bug must not stop the handover
+            log.warning("redact: deduce failed on a message (%s); patterns only for it",
+                        type(exc).__name__)
+            return []
+        spans: List[Span] = []
+        for annotation in document.annotations:
+            tag = str(annotation.tag).lower()
+            kind = _DEDUCE_TAGS.get(tag, "other")
+            if kind is not None:
+                spans.append(Span(annotation.start_char, annotation.end_char, kind))
+        return spans
+
+    def spans(self, text: str, keep: Iterable[str] = (), speaker: str = "user") -> List[Span]:
+        """The merged spans that :meth:`redact` replaces."""
+        keep_list = [item for item in keep if isinstance(item, str) and item]
+        found = pattern_spans(text, speaker) + self._deduce_spans(text)
+        protected = _protected_ranges(text)
+        found = [
+            span for span in found
+            if not (span.kind == "name" and any(lo <= span.start and span.end <= hi
+                                                for lo, hi in protected))
+        ]
+        found = [s for s in found if not (s.kind == "phone" and
+                                          _phone_digits(text[s.start:s.end]) in PUBLIC_NUMBERS)]
+        merged = _merge(found, text)
+        ranges = _keep_ranges(text, keep_list)
+        result: List[Span] = []
+        for span in merged:
+            if keep_list and _is_kept(span, text, keep_list):
+                continue
+            result.extend(_subtract(span, ranges, text) if ranges else [span])
+        return result
+
+    def redact(self, text: str, keep: Iterable[str] = (), speaker: str = "user") -> str:
+        """``text`` with personal details replaced by Dutch placeholders."""
+        if not isinstance(text, str):
+            text = "" if text is None else str(text)
+        if not text:
+            return text
+        return _apply(text, self.spans(text, keep, speaker))
+
+    def redact_transcript(
+        self, turns: List[Dict[str, Any]], keep: Iterable[str] = ()
+    ) -> List[Dict[str, Any]]:
+        """Copies of ``turns`` with every text redacted (user and, to be safe, bot turns).
+
+        Other string fields of a user turn are redacted too (they may hold entity values);
+        the ``speaker`` field is left alone. Anything that is not "bot" counts as "user".
+        """
+        keep_list = list(keep)
+        out: List[Dict[str, Any]] = []
+        for turn in turns:
+            if not isinstance(turn, dict):
+                continue
+            speaker = "bot" if turn.get("speaker") == "bot" else "user"
+            copy: Dict[str, Any] = {}
+            for key, value in turn.items():
+                if key == "speaker":
+                    copy[key] = value
+                elif key == "text" or speaker == "user":
+                    copy[key] = self._redact_value(value, keep_list, speaker)
+                else:
+                    copy[key] = value
+            out.append(copy)
+        return out
+
+    def _redact_value(self, value: Any, keep: List[str], speaker: str) -> Any:
+        if isinstance(value, str):
+            return self.redact(value, keep, speaker)
+        if isinstance(value, dict):
+            return {k: self._redact_value(v, keep, speaker) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self._redact_value(v, keep, speaker) for v in value]
+        return value
+
+
+_default: Optional[Redactor] = None
+_default_lock = threading.Lock()
+
+
+def get_redactor() -> Redactor:
+    """The shared redactor (deduce loaded on first use)."""
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = Redactor()
+    return _default
+
+
+def redact(text: str, keep: Iterable[str] = ()) -> str:
+    """``text`` with names, addresses, postcodes, phone numbers, e-mail, IBAN, BSN and dates
+    of birth replaced by Dutch placeholders; strings in ``keep`` survive."""
+    return get_redactor().redact(text, keep)
+
+
+def redact_transcript(
+    turns: List[Dict[str, Any]], keep: Iterable[str] = ()
+) -> List[Dict[str, Any]]:
+    """Redacted copies of transcript turns ``{"speaker": "user"|"bot", "text": ...}``."""
+    return get_redactor().redact_transcript(turns, keep)

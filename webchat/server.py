@@ -111,7 +111,8 @@ async def _add_security_headers(request: web.Request, response: web.StreamRespon
     for name, value in COMMON_HEADERS.items():
         response.headers.setdefault(name, value)
     response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-    if response.content_type == "text/html":
+    # HTML (also a 304 for it: browsers take over its headers) gets the page policy.
+    if response.content_type == "text/html" or request.path == "/":
         response.headers.setdefault("Content-Security-Policy", page_csp(settings.frame_ancestors))
         if not settings.frame_ancestors:
             response.headers.setdefault("X-Frame-Options", "DENY")

@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import hmac
 import logging
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,7 +51,8 @@ STATIC = HERE / "static"
 SESSION_COOKIE = "review_session"
 LOGIN_CSRF_COOKIE = "review_login_csrf"
 HANDOVER_ID = r"{handover_id:[0-9a-f]{32}}"
-PUBLIC_PATHS = frozenset({"/login"})
+PUBLIC_PATHS = frozenset({"/login", "/favicon.ico"})
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 MAX_FORM_BYTES = 64 * 1024
 
 CSP = (
@@ -61,7 +63,7 @@ SECURITY_HEADERS: Dict[str, str] = {
     "Content-Security-Policy": CSP,
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
@@ -274,7 +276,11 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
 
 def _login_page(request: web.Request, status: int = 200, error: Optional[str] = None,
                 username: str = "") -> web.Response:
-    token = secrets.token_urlsafe(32)
+    # Keep the browser's token: a second GET /login (another tab, a favicon request that
+    # was redirected) must not invalidate the form that is already open.
+    token = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not _TOKEN_RE.match(token):
+        token = secrets.token_urlsafe(32)
     response = render(request, "login.html", status=status, error=error, username=username,
                       login_csrf=token, account=None)
     _set_cookie(request, response, LOGIN_CSRF_COOKIE, token, path="/login")
@@ -354,7 +360,7 @@ async def handover_list(request: web.Request) -> web.StreamResponse:
     order = {s: i for i, s in enumerate(STATUSES)}
     items.sort(key=lambda h: (order.get(h.status, 9), not present.is_urgent(h),
                               -h.created_at.timestamp()))
-    return render(request, "list.html", title="Overdrachten", items=items, status=status)
+    return render(request, "list.html", title="Overdrachten", items=items, filter_status=status)
 
 
 async def handover_detail(request: web.Request) -> web.StreamResponse:

@@ -86,7 +86,7 @@ def loop() -> Iterator[Loop]:
 
 @dataclass
 class FakeRasa:
-    """Canned answers by message text; ``mode`` is ``ok``, ``error`` (HTTP 500) or ``drop``."""
+    """Canned answers by text; ``mode``: ``ok``, ``error`` (500), ``garbage`` or ``drop``."""
 
     url: str = ""
     mode: str = "ok"
@@ -136,6 +136,8 @@ class FakeRasa:
                 await asyncio.sleep(self.delay)
             if self.mode == "error":
                 return web.Response(status=500, text="boom")
+            if self.mode == "garbage":
+                return web.json_response({"not": "a list"})
             if self.mode == "drop":
                 assert request.transport is not None
                 request.transport.close()

@@ -354,6 +354,15 @@ class Browser:
         )
         self._session("DELETE", "/actions")
 
+    def chord(self, *keys: str) -> None:
+        """Hold ``keys`` together, e.g. ``chord(Keys.SHIFT, Keys.TAB)``."""
+        actions = [{"type": "keyDown", "value": k} for k in keys]
+        actions += [{"type": "keyUp", "value": k} for k in reversed(keys)]
+        self._session(
+            "POST", "/actions", {"actions": [{"type": "key", "id": "kb", "actions": actions}]}
+        )
+        self._session("DELETE", "/actions")
+
     def text(self, element: Element) -> str:
         """The rendered text of ``element``."""
         return str(self._session("GET", f"/element/{element.id}/text"))

@@ -3,7 +3,7 @@
  *
  * Rules kept here on purpose:
  * - content from the bot or the user is only ever put in the page with textContent or
- *   text nodes (never innerHTML); links are made from plain URLs with createElement;
+ *   text nodes (never parsed as HTML); links are made from plain URLs with createElement;
  * - the only thing stored in the browser is a random conversation id in sessionStorage,
  *   written when the first message is sent; no cookies;
  * - a failed send never loses what the user typed: it goes back into the text field and

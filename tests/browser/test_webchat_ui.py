@@ -1,0 +1,501 @@
+"""The chat page and widget in real headless Chromium, against a fake Rasa (fast, no model).
+
+The same flows against the real Rasa server are in ``test_webchat_real.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import List
+
+import pytest
+
+from tests.browser.chatpage import ChatPage
+from tests.browser.conftest import (
+    ERASED_TEXT,
+    HOSTILE_TEXT,
+    ChatFactory,
+    FakeRasa,
+    Hosts,
+    Loop,
+    RunningApp,
+    stop_app,
+)
+from tests.browser.webdriver import Browser, Keys
+
+PRIVACY_LINE = (
+    "Anoniem: je hoeft geen naam te geven. We bewaren het gesprek onder een code, 30 dagen, "
+    "en jij kunt het altijd wissen."
+)
+
+CONTRAST_JS = """
+const parse = (c) => {
+  const p = c.match(/rgba?\\(([^)]+)\\)/)[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
+  return { rgb: p.slice(0, 3), a: p.length > 3 ? p[3] : 1 };
+};
+const lum = (rgb) => {
+  const a = rgb.map((v) => {
+    v /= 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * a[0] + 0.7152 * a[1] + 0.0722 * a[2];
+};
+const background = (node) => {
+  while (node) {
+    if (node.nodeType === 1) {
+      const c = parse(getComputedStyle(node).backgroundColor);
+      if (c.a > 0.5) return c.rgb;
+    }
+    node = node.parentNode && node.parentNode.host ? node.parentNode.host : node.parentNode;
+    if (node === document) break;
+  }
+  return [255, 255, 255];
+};
+const ratio = (el, prop) => {
+  const fg = lum(parse(getComputedStyle(el)[prop || 'color']).rgb);
+  const bg = lum(background(el));
+  return (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+};
+const root = arguments[0];
+const out = [];
+for (const css of arguments[1]) {
+  for (const el of root.querySelectorAll(css)) {
+    if (el.offsetParent === null && getComputedStyle(el).position !== 'fixed') continue;
+    out.push([css, Math.round(ratio(el) * 100) / 100]);
+  }
+}
+return out;
+"""
+
+TEXT_SELECTORS = [
+    ".gz-title",
+    ".gz-privacy",
+    ".gz-new",
+    ".gz-erase",
+    ".gz-msg-bot .gz-text",
+    ".gz-msg-user .gz-text",
+    ".gz-link",
+    ".gz-choice:not(:disabled)",
+    ".gz-label",
+    ".gz-send",
+    ".gz-notice",
+    ".gz-error-text",
+    ".gz-retry",
+    ".gz-typing-text",
+    ".gz-launcher",
+]
+
+
+def open_page(browser: Browser, url: str) -> ChatPage:
+    browser.get(url + "/")
+    browser.execute("sessionStorage.clear();")
+    browser.refresh()
+    chat = ChatPage(browser)
+    chat.wait_ready()
+    return chat
+
+
+def csp_problems(browser: Browser) -> List[str]:
+    return [
+        entry["message"]
+        for entry in browser.console_log()
+        if "Content Security Policy" in entry.get("message", "")
+        or "Trusted Type" in entry.get("message", "")
+        or "Uncaught" in entry.get("message", "")
+    ]
+
+
+# -- the page -------------------------------------------------------------------------------
+
+
+def test_page_basics_labels_and_no_csp_violations(
+    browser: Browser, fake_chat: RunningApp, fake_rasa: FakeRasa
+) -> None:
+    browser.console_log()  # drop older entries
+    chat = open_page(browser, fake_chat.url)
+    assert browser.execute("return document.documentElement.lang") == "nl"
+    assert chat.texts(".gz-privacy") == [PRIVACY_LINE]
+    assert chat.texts("h1") == ["Chat over geldzorgen"]
+    assert chat.texts(".gz-intro")[0].startswith("Hoi! Waar maak je je zorgen over?")
+    log = chat.must(".gz-log")
+    assert browser.attribute(log, "role") == "log"
+    assert browser.attribute(log, "aria-live") == "polite"
+    assert browser.attribute(chat.must(".gz-status"), "role") == "status"
+    assert browser.attribute(chat.must(".gz-error"), "role") == "alert"
+    field = chat.must(".gz-input")
+    label = browser.execute(
+        "return document.querySelector('label[for=\"' + arguments[0].id + '\"]').textContent;",
+        field,
+    )
+    assert label == "Typ je bericht"
+    assert chat.say("hallo") == ["Je zei: hallo"]
+    assert chat.user_texts() == ["hallo"]
+    assert browser.execute("return document.cookie") == ""
+    assert csp_problems(browser) == []
+
+
+def test_buttons_are_rendered_and_tapping_sends_the_payload(
+    browser: Browser, fake_chat: RunningApp, fake_rasa: FakeRasa
+) -> None:
+    chat = open_page(browser, fake_chat.url)
+    assert chat.say("knoppen") == ["Mag ik vragen voor wie je dit vraagt?"]
+    titles = [browser.text(b) for b in chat.choices()]
+    assert titles == ["Voor mijn kind", "Voor mezelf"]
+    assert all(browser.prop(b, "tagName") == "BUTTON" for b in chat.choices())
+    assert chat.tap("Voor mijn kind") == ["Dank je. Hoe oud is je kind?"]
+    assert chat.user_texts() == ["knoppen", "Voor mijn kind"]  # the title, not the payload
+    assert fake_rasa.received[-1]["message"] == '/inform{"role":"parent"}'
+    assert chat.choices() == []  # answered buttons cannot be used twice
+
+
+def test_user_text_and_bot_content_with_html_or_markdown_stay_text(
+    browser: Browser, fake_chat: RunningApp, fake_rasa: FakeRasa
+) -> None:
+    chat = open_page(browser, fake_chat.url)
+    typed = "<b>vet</b> <script>window.__pwned = 9</script> **ster** [x](javascript:alert(1))"
+    assert chat.say(typed) == ["Je zei: " + typed]
+    assert chat.say("vijandig") == [HOSTILE_TEXT]
+    assert chat.user_texts() == [typed, "vijandig"]
+    assert chat.qa(".gz-log script, .gz-log img, .gz-log b, .gz-log strong, .gz-log em") == []
+    assert chat.qa(".gz-log a") == []  # no link from markdown or javascript: URLs
+    time.sleep(0.3)
+    assert browser.execute("return window.__pwned === undefined") is True
+
+
+def test_links_open_in_a_new_tab_without_referrer(
+    browser: Browser, fake_chat: RunningApp, fake_rasa: FakeRasa
+) -> None:
+    chat = open_page(browser, fake_chat.url)
+    texts = chat.say("links")
+    assert texts[0] == "Kijk op https://www.leergeld.nl. Of bel 113 of gratis 0800-0113."
+    links = chat.qa(".gz-msg-bot a")
+    found = [
+        (browser.attribute(a, "href"), browser.attribute(a, "target"), browser.attribute(a, "rel"))
+        for a in links
+    ]
+    assert found == [
+        ("https://www.leergeld.nl", "_blank", "noopener noreferrer"),
+        ("tel:113", None, None),
+        ("tel:08000113", None, None),
+        ("https://example.org/plaatje.png", "_blank", "noopener noreferrer"),
+    ]
+    sr = chat.texts(".gz-msg-bot a .gz-sr")
+    assert sr == [" (opent in een nieuw tabblad)"] * 2
+
+
+def test_typing_indicator_while_waiting(
+    browser: Browser, fake_chat: RunningApp, fake_rasa: FakeRasa
+) -> None:
+    chat = open_page(browser, fake_chat.url)
+    fake_rasa.delay = 1.5
+    chat.send("hallo")
+    chat.wait_visible(".gz-typing", timeout=5)
+    assert chat.texts(".gz-status") == ["De assistent schrijft een antwoord\u2026"]
+    assert chat.wait_reply(0) == ["Je zei: hallo"]
+    assert not browser.is_displayed(chat.must(".gz-typing"))
+    assert chat.texts(".gz-status") == [""]
+
+
+def test_failed_send_keeps_the_text_and_offers_a_retry(
+    browser: Browser, fake_chat: RunningApp, fake_rasa: FakeRasa
+) -> None:
+    chat = open_page(browser, fake_chat.url)
+    fake_rasa.mode = "drop"
+    chat.send("mijn zoon wil op zwemles")
+    error = browser.wait_until(chat.error_text, "the error message", 15)
+    assert error == (
+        "De chat is nu even niet bereikbaar. Probeer het zo opnieuw. "
+        "Je bericht staat nog in het tekstvak."
+    )
+    assert chat.input_value() == "mijn zoon wil op zwemles"
+    assert chat.user_texts() == []
+    retry = chat.must(".gz-retry")
+    assert browser.text(retry) == "Opnieuw versturen"
+    fake_rasa.mode = "ok"
+    browser.click(retry)
+    assert chat.wait_reply(0) == ["Je zei: mijn zoon wil op zwemles"]
+    assert chat.error_text() == "" and chat.input_value() == ""
+    assert chat.user_texts() == ["mijn zoon wil op zwemles"]
+
+
+def test_failed_button_tap_can_be_sent_again(
+    browser: Browser, fake_chat: RunningApp, fake_rasa: FakeRasa
+) -> None:
+    chat = open_page(browser, fake_chat.url)
+    chat.say("knoppen")
+    fake_rasa.mode = "error"
+    browser.click(chat.choice("Voor mezelf"))
+    assert browser.wait_until(chat.error_text, "the error", 15).startswith("Er ging iets mis")
+    assert chat.input_value() == ""  # a payload never lands in the text field
+    assert len(chat.choices()) == 2  # the buttons work again
+    fake_rasa.mode = "ok"
+    browser.click(chat.must(".gz-retry"))
+    assert chat.wait_reply(1) == ["Dank je. Hoe oud is je kind?"]
+
+
+def test_chat_server_down_gives_a_clear_message(
+    browser: Browser, chat_server: ChatFactory, fake_rasa: FakeRasa, loop: Loop
+) -> None:
+    server = chat_server(fake_rasa.url)
+    chat = open_page(browser, server.url)
+    stop_app(loop, server)
+    chat.send("hallo daar")
+    error = browser.wait_until(chat.error_text, "the error message", 40)
+    assert error.startswith("De chat is nu niet bereikbaar. Kijk of je internet werkt")
+    assert chat.input_value() == "hallo daar"
+
+
+# -- conversations: new, reload, erase ------------------------------------------------------
+
+
+def test_reload_keeps_the_conversation_and_new_chat_starts_another(
+    browser: Browser, fake_chat: RunningApp, fake_rasa: FakeRasa
+) -> None:
+    chat = open_page(browser, fake_chat.url)
+    assert chat.stored_id() is None  # nothing stored before the first message
+    chat.say("hallo")
+    first = chat.conversation_id()
+    assert chat.stored_id() == first
+    browser.refresh()
+    chat.wait_ready()
+    assert chat.texts(".gz-notice") == [
+        "Je gaat verder met je gesprek. Oude berichten zie je hier niet meer."
+    ]
+    assert chat.user_texts() == []  # the transcript is not kept in the browser
+    chat.say("nog iets")
+    browser.click(chat.must(".gz-new"))
+    assert chat.texts(".gz-msg") == [chat.texts(".gz-intro")[0]]
+    chat.say("opnieuw")
+    assert fake_rasa.senders() == ["web-" + first] * 2 + ["web-" + chat.conversation_id()]
+    assert chat.conversation_id() != first
+
+
+def test_erase_asks_in_the_page_then_erases_and_starts_fresh(
+    browser: Browser, fake_chat: RunningApp, fake_rasa: FakeRasa
+) -> None:
+    chat = open_page(browser, fake_chat.url)
+    chat.say("mijn geheim")
+    old = chat.conversation_id()
+
+    browser.click(chat.must(".gz-erase"))
+    dialog = chat.wait_visible(".gz-dialog")
+    assert browser.execute("return arguments[0].matches(':modal')", dialog) is True
+    assert chat.texts(".gz-dialog-title") == ["Wil je dit gesprek wissen?"]
+    assert browser.text(browser.active_element()) == "Nee, niet wissen"  # the safe choice
+    browser.click(chat.must(".gz-cancel"))
+    assert not browser.is_displayed(dialog)
+    assert len(fake_rasa.received) == 1  # cancelled: nothing sent
+
+    texts = chat.erase()
+    assert texts == [ERASED_TEXT]
+    assert [r["message"] for r in fake_rasa.received[1:]] == ["/vergeetmij", "/affirm"]
+    assert fake_rasa.senders() == ["web-" + old] * 3
+    assert "mijn geheim" not in json.dumps(chat.texts(".gz-chat"))
+    assert chat.stored_id() is None and chat.conversation_id() != old
+
+    browser.refresh()
+    chat.wait_ready()
+    assert chat.texts(".gz-notice") == [] and chat.user_texts() == []
+    assert chat.texts(".gz-intro")
+    chat.say("hallo")
+    assert fake_rasa.senders()[-1] not in ("web-" + old,)
+    assert chat.stored_id() == chat.conversation_id() != old
+
+
+def test_failed_erase_keeps_the_conversation_and_can_be_retried(
+    browser: Browser, fake_chat: RunningApp, fake_rasa: FakeRasa
+) -> None:
+    chat = open_page(browser, fake_chat.url)
+    chat.say("hallo")
+    fake_rasa.mode = "drop"
+    browser.click(chat.must(".gz-erase"))
+    chat.wait_visible(".gz-dialog")
+    browser.click(chat.must(".gz-confirm"))
+    error = browser.wait_until(chat.error_text, "the error", 15)
+    assert error.startswith("Het wissen is niet gelukt.")
+    assert chat.user_texts() == ["hallo"]
+    retry = chat.must(".gz-retry")
+    assert browser.text(retry) == "Opnieuw proberen"
+    fake_rasa.mode = "ok"
+    browser.click(retry)
+    browser.wait_until(lambda: chat.q(".gz-erased"), "the erasure", 15)
+    assert chat.user_texts() == []
+
+
+# -- keyboard, screen size, contrast --------------------------------------------------------
+
+
+def focused_class(browser: Browser) -> str:
+    return str(browser.execute("return document.activeElement.className"))
+
+
+def test_keyboard_only(browser: Browser, fake_chat: RunningApp, fake_rasa: FakeRasa) -> None:
+    chat = open_page(browser, fake_chat.url)
+    order = []
+    for _ in range(5):
+        browser.press(Keys.TAB)
+        order.append(focused_class(browser))
+    assert order == ["gz-btn gz-new", "gz-btn gz-erase", "gz-log", "gz-input", "gz-btn gz-send"]
+    browser.chord(Keys.SHIFT, Keys.TAB)
+    browser.type(browser.active_element(), "knoppen" + Keys.ENTER)
+    chat.wait_reply(0)
+    browser.chord(Keys.SHIFT, Keys.TAB)  # from the text field back to the last answer button
+    assert browser.text(browser.active_element()) == "Voor mezelf"
+    browser.press(Keys.ENTER)
+    chat.wait_reply(1)
+    assert chat.user_texts() == ["knoppen", "Voor mezelf"]
+    assert focused_class(browser) == "gz-input"  # focus left the used button
+
+    erase = chat.must(".gz-erase")
+    browser.execute("arguments[0].focus()", erase)
+    browser.press(Keys.ENTER)
+    chat.wait_visible(".gz-dialog")
+    browser.press(Keys.ESCAPE)
+    browser.wait_until(lambda: not browser.is_displayed(chat.must(".gz-dialog")), "dialog closed")
+    assert browser.same(browser.active_element(), erase)
+
+
+def test_phone_layout_and_tap_targets(
+    browser: Browser, fake_chat: RunningApp, fake_rasa: FakeRasa
+) -> None:
+    browser.set_window_size(375, 740)
+    chat = open_page(browser, fake_chat.url)
+    chat.say("knoppen")
+    width = browser.execute("return [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"page scrolls sideways on a phone: {width}"
+    small = []
+    for element in chat.qa(".gz-chat button, .gz-chat input"):
+        if browser.is_displayed(element):
+            rect = browser.rect(element)
+            if rect["width"] < 44 or rect["height"] < 44:
+                small.append((browser.text(element), rect))
+    assert small == [], f"tap targets smaller than 44px: {small}"
+    field = browser.rect(chat.must(".gz-input"))
+    assert field["y"] + field["height"] <= 740, "the text field must be on screen"
+
+
+def test_colour_contrast_meets_wcag_aa(
+    browser: Browser, fake_chat: RunningApp, fake_rasa: FakeRasa
+) -> None:
+    chat = open_page(browser, fake_chat.url)
+    chat.say("links")
+    chat.say("knoppen")
+    browser.refresh()  # a notice
+    chat.wait_ready()
+    fake_rasa.mode = "error"
+    chat.send("fout")  # an error box
+    browser.wait_until(chat.error_text, "the error", 15)
+    fake_rasa.mode = "ok"
+    browser.execute("sessionStorage.clear()")
+    results = browser.execute(CONTRAST_JS, browser.find("body"), TEXT_SELECTORS)
+    chat2 = open_page(browser, fake_chat.url)
+    chat2.say("links")
+    chat2.say("knoppen")
+    results += browser.execute(CONTRAST_JS, browser.find("body"), TEXT_SELECTORS)
+    checked = {css for css, _ in results}
+    assert {".gz-privacy", ".gz-msg-user .gz-text", ".gz-link", ".gz-choice:not(:disabled)",
+            ".gz-notice", ".gz-error-text", ".gz-send"} <= checked
+    low = [(css, value) for css, value in results if value < 4.5]
+    assert low == [], f"contrast below 4.5:1: {low}"
+
+
+# -- the widget on other sites --------------------------------------------------------------
+
+
+def open_widget(browser: Browser, url: str) -> ChatPage:
+    browser.get(url)
+    state = browser.wait_until(
+        lambda: browser.execute("return window.widgetState !== 'loading' && window.widgetState"),
+        "the widget script to load or fail",
+    )
+    assert state == "loaded"
+    browser.wait_until(
+        lambda: browser.execute(
+            "const h = document.getElementById('geldzorgen-chat');"
+            "return h && h.getAttribute('data-ready') === 'true';"
+        ),
+        "the widget to start",
+    )
+    return ChatPage(browser, widget=True)
+
+
+def shadow_focus(browser: Browser) -> str:
+    return str(
+        browser.execute(
+            "const r = document.getElementById('geldzorgen-chat').shadowRoot;"
+            "return r.activeElement ? r.activeElement.className : '';"
+        )
+    )
+
+
+@pytest.mark.parametrize("crossorigin", [True, False], ids=["crossorigin", "plain-tag"])
+def test_widget_works_on_an_allowed_site(
+    browser: Browser,
+    fake_chat: RunningApp,
+    fake_rasa: FakeRasa,
+    hosts: Hosts,
+    crossorigin: bool,
+) -> None:
+    chat = open_widget(browser, hosts.page(hosts.allowed, fake_chat.url, crossorigin))
+    launcher = chat.must(".gz-launcher")
+    assert browser.text(launcher) == "Chat over geldzorgen"
+    assert browser.attribute(launcher, "aria-expanded") == "false"
+    assert not browser.is_displayed(chat.must(".gz-panel"))
+    style = browser.execute(
+        "const s = getComputedStyle(arguments[0]); return [s.backgroundColor, s.fontSize];",
+        launcher,
+    )
+    assert style == ["rgb(11, 79, 138)", "16px"]  # the site's CSS does not leak in
+    browser.click(launcher)
+    chat.wait_ready()
+    assert browser.attribute(launcher, "aria-expanded") == "true"
+    assert shadow_focus(browser) == "gz-input"
+    assert chat.texts(".gz-privacy") == [PRIVACY_LINE]
+    assert chat.say("knoppen") == ["Mag ik vragen voor wie je dit vraagt?"]
+    assert chat.tap("Voor mijn kind") == ["Dank je. Hoe oud is je kind?"]
+    assert fake_rasa.senders() == ["web-" + chat.conversation_id()] * 2
+    assert chat.stored_id() == chat.conversation_id()  # the site's sessionStorage, same tab
+    browser.press(Keys.ESCAPE)
+    browser.wait_until(lambda: not browser.is_displayed(chat.must(".gz-panel")), "panel closed")
+    assert shadow_focus(browser) == "gz-btn gz-launcher"
+
+
+def test_widget_erase_in_the_widget(
+    browser: Browser, fake_chat: RunningApp, fake_rasa: FakeRasa, hosts: Hosts
+) -> None:
+    chat = open_widget(browser, hosts.page(hosts.allowed, fake_chat.url))
+    browser.execute("sessionStorage.clear()")
+    browser.click(chat.must(".gz-launcher"))
+    chat.wait_ready()
+    chat.say("hallo")
+    assert chat.erase() == [ERASED_TEXT]
+    assert [r["message"] for r in fake_rasa.received] == ["hallo", "/vergeetmij", "/affirm"]
+
+
+@pytest.mark.parametrize("crossorigin", [True, False], ids=["crossorigin", "plain-tag"])
+def test_widget_does_not_run_on_a_site_that_is_not_allowed(
+    browser: Browser,
+    fake_chat: RunningApp,
+    fake_rasa: FakeRasa,
+    hosts: Hosts,
+    crossorigin: bool,
+) -> None:
+    browser.get(hosts.page(hosts.denied, fake_chat.url, crossorigin))
+    state = browser.wait_until(
+        lambda: browser.execute("return window.widgetState !== 'loading' && window.widgetState"),
+        "the widget script to load or fail",
+    )
+    assert state == "error"
+    assert browser.execute("return document.getElementById('geldzorgen-chat')") is None
+    # The page cannot talk to the API itself either: the browser blocks it (no CORS answer).
+    result = browser.execute_async(
+        "const done = arguments[arguments.length - 1];"
+        "fetch(arguments[0] + '/api/message', {method: 'POST',"
+        " headers: {'Content-Type': 'application/json'},"
+        " body: JSON.stringify({conversation: crypto.randomUUID(), message: 'hoi'})})"
+        ".then((r) => done('answered ' + r.status), (e) => done('blocked ' + e.name));",
+        fake_chat.url,
+    )
+    assert result == "blocked TypeError"
+    assert fake_rasa.received == []
