@@ -143,6 +143,7 @@ class Span:
     start: int
     end: int
     kind: str
+    cue: bool = False  # a name found after a personal cue ("mevrouw …"): never protected
 
 
 # --------------------------------------------------------------------------------------------
@@ -253,10 +254,11 @@ _NOT_NAMES = frozenset(
     juni juli augustus september oktober november december kerst sinterklaas pasen ramadan
     suiker offerfeest god allah jezus bijstand toeslag toeslagen gemeente wijkteam
     deurwaarder bewindvoerder schuldhulp voedselbank kledingbank leergeld jeugdfonds
-    stichting fonds nibud geldfit sam job jarige home start linda kinderhulp humanitas
+    stichting fonds nibud geldfit jarige home start kinderhulp humanitas
     kindertelefoon veilig thuis ouders ouder alleen samen want dus toen daarna echter wel
     niet geen heel erg zo ook nog al maar even eens soms vaak nooit altijd mijn zijn haar
-    hun onze jouw uw lieve beste groetjes groeten groet liefs mvg
+    hun onze jouw uw lieve beste groetjes groeten groet liefs mvg via tip punt actie max
+    ken frans skip kader kas ai adam ronaldo france bella
     """.split()
 )
 
@@ -264,8 +266,8 @@ _NOT_NAMES = frozenset(
 # Netherlands (Arabic, Turkish, Surinamese, Frisian…).
 _INTERFIXES = frozenset(
     """
-    van de der den het 't ter ten te op in onder uit aan bij voor vd v.d. d' del della
-    da di do dos du le la les el al bin ben ibn ait abu von zu mac mc st. sint
+    van de der den het 't ter ten te vd d' del della da di do dos du le la les el al bin
+    ben ibn ait abu von zu mac mc sint
     """.split()
 )
 
@@ -288,6 +290,7 @@ def _name_lists() -> _NameLists:
         first = {w.lower() for w in _read_list(src / "names/lst_first_name/items.txt")}
         first -= {w.lower() for w in _read_list(src / "names/lst_first_name/exceptions.txt")}
         surname = {w.lower() for w in _read_list(src / "names/lst_surname/items.txt")}
+        surname |= {w.lower() for w in _read_list(src / "names/lst_interfix_surname/items.txt")}
         surname -= {w.lower() for w in _read_list(src / "names/lst_surname/exceptions.txt")}
         for sub in ("whitelist/lst_common_word/items.txt", "whitelist/lst_stop_word/items.txt"):
             common |= {w.lower() for w in _read_list(src / sub)}
@@ -298,12 +301,33 @@ def _name_lists() -> _NameLists:
     return _NameLists(frozenset(first), frozenset(surname), frozenset(common))
 
 
+@lru_cache(maxsize=1)
+def _dutch_words() -> FrozenSet[str]:
+    """Dutch word forms (spaCy's lemma lookup table), to tell "roos" from "lisa".
+
+    Empty when spacy-lookups-data is not installed; the lower-case name rule is then off.
+    """
+    try:
+        import gzip
+
+        import spacy_lookups_data
+
+        path = Path(spacy_lookups_data.__file__).parent / "data" / "nl_lemma_lookup.json.gz"
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            table = json.load(handle)
+    except Exception as exc:  # optional data
+        log.info("redact: no Dutch word list (%s); lower-case name rule off", exc)
+        return frozenset()
+    words = {key.lower() for key in table} | {str(value).lower() for value in table.values()}
+    return frozenset(words)
+
+
 # Always protected (organisations, funds, help lines); extended from content/ at load time.
 _STATIC_PROTECTED = (
     "Jarige Job", "Stichting Jarige Job", "Leergeld", "Stichting Leergeld", "Sam&",
     "Sam& voor alle kinderen", "Home-Start", "Homestart", "Kindertelefoon",
     "De Kindertelefoon", "Veilig Thuis", "Nibud", "Geldfit", "fiKks", "Kinderhulp",
-    "Nationaal Fonds Kinderhulp", "Humanitas", "Armoedefonds", "LINDA.foundation", "LINDA",
+    "Nationaal Fonds Kinderhulp", "Humanitas", "Armoedefonds", "LINDA.foundation",
     "Jeugdfonds Sport & Cultuur", "Jeugdfonds", "Jeugdeducatiefonds", "Voedselbank",
     "Kledingbank", "Speelgoedbank", "Vakantiebank", "ANWB", "Juridisch Loket",
     "Het Juridisch Loket", "UWV", "SVB", "CAK", "DUO", "CJIB", "Belastingdienst",
@@ -312,7 +336,8 @@ _STATIC_PROTECTED = (
     "Coolblue", "Intrum", "Flanderijn", "Stadspas", "Kindpakket", "Ooievaarspas",
     "Rotterdampas", "Vakantieweken", "Sinterklaas", "Zwarte Piet", "Actie Pepernoot",
     "Actie Zomerpret", "Steunpunt Kindervakanties", "Schuldhulpmaatje", "SchuldHulpMaatje",
-    "Thuisgekookt", "Moeders voor Moeders", "Stichting Babyspullen", "113 Zelfmoordpreventie",
+    "Thuisgekookt", "Moeders voor Moeders", "Steffie", "BerekenUwRecht",
+    "Jongeren Informatie Punt", "JIP", "Wijzer in geldzaken", "MoneyWise", "Geldzorgen", "Stichting Babyspullen", "113 Zelfmoordpreventie",
 )
 
 
@@ -416,7 +441,7 @@ _NOT_POSTCODE_LETTERS = frozenset(
 _STREET_SUFFIX = (
     r"(?:straat|str|laan|ln|weg|wg|plein|pln|gracht|kade|singel|dijk|dyk|dreef|hof|park|pad|"
     r"steeg|markt|plantsoen|baan|ring|boulevard|allee|wal|burgwal|erf|haven|kamp|akker|"
-    r"hoek|poort|gaarde|werf|vliet|brink|dam|dwarsstraat|promenade|passage|galerij|oord|"
+    r"hoek|poort|gaarde|werf|vliet|brink|dam|dwarsstraat|promenade|passage|galerij|"
     r"wetering|zijde|veld|hout|weide|zoom|tuin|tuinen|hage|horst|donk|wei|lei|rij|stede|"
     r"straatje|laantje|pleintje|kwartier|hoven)"
 )
@@ -437,7 +462,7 @@ _LAAN_VAN_RE = re.compile(
 )
 _RESIDENCE_STREET_RE = re.compile(
     rf"(?i:\b(?:woon|wonen|woont|woonde|wonend|woonachtig|verhuisd|adres\s*(?:is|:)?)\s+"
-    rf"(?:(?:nu|al|sinds\s+\w+|hier)\s+)?(?:in|op|aan|naar|bij)?\s*(?:de|het|'t)?\s*)"
+    rf"(?:(?:nu|al|sinds\s+\w+|hier)\s+)?(?P<pre>(?:in|op|aan|naar|bij)?\s*(?:de|het|'t)?)\s*)"
     rf"((?:[A-ZÀ-Þ][\w'’\-]*\s+){{0,3}}(?:[A-ZÀ-Þ][\w'’\-]*|{_STREET_WORD})"
     rf"(?:\s*,?\s*{_HOUSE_NUMBER})?)"
 )
@@ -477,12 +502,13 @@ _NAME_TOKEN = r"[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*"
 _TOKEN_RE = re.compile(_NAME_TOKEN)
 _STRONG_NAME_CUE = re.compile(
     r"(?i)(?:\bik\s+heet|\bheet\s+ik|\b(?:mijn|m'n|mn|me|onze)\s+(?:voor|achter)?naam\s+is|"
-    r"\b(?:voor|achter)?naam\s*:|\bnoem\s+(?:me|mij)|\bje\s+kan\s+me\s+\w+\s+noemen|"
-    r"\bhier\s+is|\bspreek\s+je\s+met|\bu\s+spreekt\s+met|\bje\s+spreekt\s+met)\s*,?\s*"
+    r"\b(?:voor|achter)?naam\s*:|\bnoem\s+(?:me|mij)|"
+    r"\b(?:je|u)\s+(?:kan|kunt|mag)\s+(?:me|mij)\s+(?=[^\W\d_]+(?:\s+[^\W\d_]+)?\s+noemen)|"
+    r"\bspreek\s+je\s+met|\bu\s+spreekt\s+met|\bje\s+spreekt\s+met)(?!\w)\s*,?\s*"
 )
 _GREETING_CUE = re.compile(
-    r"(?i)(?:\bgroetjes|\bgroeten|\bgroet|\bgr\.?|\bliefs|\bmvg|\bm\.v\.g\.?|"
-    r"\bvriendelijke\s+groet(?:en)?|\bgroetjes\s+van|\bx+|\bdoei)\s*,?\s*(?:\n\s*)?"
+    r"(?i)\b(?:groetjes(?:\s+van)?|groeten|groet|gr|liefs|mvg|m\.v\.g|"
+    r"vriendelijke\s+groet(?:en)?|x+|doei)(?!\w)\.?\s*,?\s*(?:\n\s*)?"
 )
 _SELF_CUE = re.compile(
     r"(?i)(?:^|[.!?,;:]\s*|\b(?:hoi|hallo|hey|hi|dag|goedemorgen|goedemiddag|goedenavond)"
@@ -490,21 +516,26 @@ _SELF_CUE = re.compile(
 )
 _RELATION_CUE = re.compile(
     r"(?i)\b(?:mijn|m'n|mn|onze|ons|haar|zijn|de|het|jouw|je)\s+(?:\w+\s+)?"
-    r"(?:zoon|zoontje|dochter|dochtertje|man|vrouw|partner|vriend|vriendin|ex|ex-man|"
+    r"(?:zoon|zoontje|zoons|dochter|dochtertje|dochters|kinderen|kids|meiden|jongens|man|vrouw|partner|vriend|vriendin|ex|ex-man|"
     r"ex-vrouw|exman|exvrouw|ex-partner|moeder|vader|mama|papa|moeders|broer|broertje|zus|"
     r"zusje|oma|opa|kind|kindje|oudste|jongste|middelste|tweede|buurvrouw|buurman|tante|oom|"
     r"schoonmoeder|schoonvader|stiefvader|stiefmoeder|stiefzoon|stiefdochter|neef|nicht|"
     r"baby|tweeling|pleegzoon|pleegdochter|pleegkind|zwager|schoonzus|collega|juf|meester|"
     r"mentor|coach|hulpverlener|bewindvoerder|consulent|klantmanager|contactpersoon|"
-    r"begeleider|maatje|buddy)\s*,?\s*(?:heet\s+|is\s+)?"
+    r"begeleider|maatje|buddy)\b\s*,?\s*(?:heet\s+|is\s+)?"
 )
 _FAMILY_OF_CUE = re.compile(
-    r"(?i)\b(?:moeder|vader|mama|papa|ouder|oma|opa|voogd)\s+van\s+(?:\w+\s+)?"
+    r"(?i)\b(?:moeder|vader|mama|papa|ouder|oma|opa|voogd)\s+van\s+"
+    r"(?:(?:mijn|m'n|de|onze)\s+)?"
 )
 _HONORIFIC_CUE = re.compile(
     r"(?:\b(?:[Mm]evrouw|[Mm]evr\.?|[Mm]w\.?|[Mm]eneer|[Mm]ijnheer|[Dd]hr\.?|[Dd]e\s+heer|"
     r"[Jj]uf|[Mm]eester|[Mm]r\.?|[Dd]r\.?|[Ff]amilie|[Ff]am\.?|[Zz]uster|[Bb]roeder)\s+)"
 )
+_INITIALS_RE = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,4}(?=\s*(?:[a-z']{1,4}\s+)*[A-Z][a-z])")
+_PAIR_RE = re.compile(rf"(?<![\w-])({_NAME_TOKEN})\s+(?:en|&)\s+({_NAME_TOKEN})(?![\w&])")
+_ARTICLES = frozenset({"de", "den", "der", "het", "'t", "t"})
+_WEAK_INTERFIXES = frozenset({"in", "op", "aan", "bij", "voor", "uit", "onder"})
 _NAME_STOP = frozenset(
     """
     en of maar want dus ik je jij hij zij ze we wij u jullie is ben zijn was heeft heb had
@@ -559,9 +590,9 @@ class _Finder:
         self.speaker = speaker
         self.spans: List[Span] = []
 
-    def add(self, start: int, end: int, kind: str) -> None:
+    def add(self, start: int, end: int, kind: str, cue: bool = False) -> None:
         if end > start:
-            self.spans.append(Span(start, end, kind))
+            self.spans.append(Span(start, end, kind, cue))
 
     # structured details ---------------------------------------------------------------------
 
@@ -650,8 +681,13 @@ class _Finder:
                 self.add(start, match.end(), "address")
         for match in _RESIDENCE_STREET_RE.finditer(self.text):
             street = match.group(1)
-            has_number = re.search(r"\d", street) is not None
-            if has_number or re.search(_STREET_SUFFIX + r"\b", street, re.IGNORECASE):
+            if re.search(r"\d", street):
+                self.add(match.start(1), match.end(1), "address")
+                continue
+            # no house number: "in de Kerkstraat", "aan de Dorpsweg", not "in Rotterdam"
+            pre = match.group("pre").lower().split()
+            if (re.search(_STREET_SUFFIX + r"$", street) and
+                    (set(pre) & {"de", "het", "'t", "aan", "op"})):
                 self.add(match.start(1), match.end(1), "address")
         for match in _POSTBUS_RE.finditer(self.text):
             self.add(match.start(), match.end(), "address")
@@ -711,52 +747,78 @@ class _Finder:
             cursor = match.end()
         return tokens
 
-    def _take_name(self, pos: int, lowercase_ok: bool, strong: bool) -> None:
-        """Name tokens starting at ``pos``: a first name and what belongs to the surname."""
+    def _is_interfix(self, tokens: List[re.Match], index: int) -> bool:
+        """Token ``index`` is a surname particle ("van", "de", "el"; "in" only before "'t")."""
+        lower = tokens[index].group(0).lower()
+        if lower in _INTERFIXES:
+            return True
+        if lower in _WEAK_INTERFIXES and index + 1 < len(tokens):
+            return tokens[index + 1].group(0).lower() in _ARTICLES
+        return False
+
+    def _take_name(self, pos: int, lowercase_ok: bool, strong: bool,
+                   particle_first: bool = False, cue: bool = True) -> None:
+        """Name tokens starting at ``pos``: a first name and what belongs to the surname.
+
+        ``lowercase_ok``: "joyce" counts when it is a known first name or surname;
+        ``strong``: after "ik heet" / "mijn naam is" any word counts; ``particle_first``:
+        after "mevrouw" a surname may start with its particle ("mevrouw De Groot").
+        """
         lists = _name_lists()
         tokens = self._tokens_after(pos, 6)
         if not tokens:
             return
         taken: List[re.Match] = []
-        for index, token in enumerate(tokens):
+        index = 0
+        if particle_first:
+            while index < len(tokens) and self._is_interfix(tokens, index):
+                index += 1
+            if index:
+                if index < len(tokens) and tokens[index].group(0)[0].isupper():
+                    self.add(tokens[0].start(), tokens[index].end(), "name", cue)
+                return
+        first = tokens[0].group(0)
+        lower = first.lower()
+        capital = first[0].isupper()
+        if lower in _NOT_NAMES or lower in _NAME_STOP:
+            return
+        known = lower in lists.first or lower in lists.surname
+        if lower in lists.common and not known and not (capital and strong):
+            return
+        if not (capital or known or strong):
+            return
+        taken.append(tokens[0])
+        index = 1
+        while index < len(tokens):
+            token = tokens[index]
             word = token.group(0)
             lower = word.lower()
-            capital = word[0].isupper()
-            if index == 0:
-                if lower in _NAME_STOP or lower in lists.common and not capital:
-                    return
-                known = lower in lists.first or lower in lists.surname
-                if not (capital or known or (lowercase_ok and strong)):
-                    return
-                if not capital and not known and not strong:
-                    return
-                taken.append(token)
-                continue
-            if lower in _INTERFIXES:
-                rest = tokens[index + 1:]
-                nxt = next((t for t in rest if t.group(0).lower() not in _INTERFIXES), None)
-                if nxt is None:
+            if self._is_interfix(tokens, index):
+                nxt = index + 1
+                while nxt < len(tokens) and self._is_interfix(tokens, nxt):
+                    nxt += 1
+                if nxt >= len(tokens):
                     break
-                nxt_word = nxt.group(0)
-                if nxt_word[0].isupper() or (lowercase_ok and nxt_word.lower() not in _NAME_STOP):
-                    taken.append(token)
+                nxt_word = tokens[nxt].group(0)
+                nxt_lower = nxt_word.lower()
+                if nxt_lower in _NAME_STOP or nxt_lower in _NOT_NAMES:
+                    break
+                if nxt_word[0].isupper() or strong or (lowercase_ok and
+                                                       nxt_lower in lists.surname):
+                    taken.extend(tokens[index:nxt + 1])
+                    index = nxt + 1
                     continue
                 break
-            if lower in _NAME_STOP:
+            if lower in _NAME_STOP or lower in _NOT_NAMES:
                 break
-            prev_interfix = tokens[index - 1].group(0).lower() in _INTERFIXES
-            if capital and lower not in lists.common:
+            if word[0].isupper() and (lower not in lists.common or lower in lists.surname):
                 taken.append(token)
-            elif prev_interfix and lowercase_ok:
-                taken.append(token)
-            elif lowercase_ok and (lower in lists.surname or lower in lists.first):
+            elif lowercase_ok and lower in lists.surname and lower not in lists.common:
                 taken.append(token)
             else:
                 break
-        while taken and taken[-1].group(0).lower() in _INTERFIXES:
-            taken.pop()
-        if taken:
-            self.add(taken[0].start(), taken[-1].end(), "name")
+            index += 1
+        self.add(taken[0].start(), taken[-1].end(), "name", cue)
 
     def names(self) -> None:
         lists = _name_lists()
@@ -770,18 +832,56 @@ class _Finder:
             if len(_TOKEN_RE.findall(line)) <= 4:
                 self._take_name(match.end(), lowercase_ok=True, strong=False)
         for match in _SELF_CUE.finditer(text):
-            self._take_name(match.end(), lowercase_ok=True, strong=False)
+            # weaker cue ("met Sam&"): a protected term after it is not a name
+            self._take_name(match.end(), lowercase_ok=True, strong=False, cue=False)
         for pattern in (_RELATION_CUE, _FAMILY_OF_CUE):
             for match in pattern.finditer(text):
                 self._take_name(match.end(), lowercase_ok=True, strong=False)
                 # "daan (8) en noor (5)": more children after "en"
                 self._names_in_list(match.end())
         for match in _HONORIFIC_CUE.finditer(text):
-            self._take_name(match.end(), lowercase_ok=False, strong=False)
+            self._take_name(match.end(), lowercase_ok=False, strong=False,
+                            particle_first=True)
+        for match in _INITIALS_RE.finditer(text):
+            # "J. Pietersen", "A.M. de Graaf"
+            self._take_name(match.end(), lowercase_ok=False, strong=False,
+                            particle_first=True, cue=False)
+            nxt = _TOKEN_RE.match(text, match.end())
+            if nxt and self.spans and self.spans[-1].start == nxt.start():
+                last = self.spans.pop()
+                self.add(match.start(), last.end, "name", last.cue)
+        for match in _PAIR_RE.finditer(text):
+            # "Yonas en Filmon zijn …": two capitalised words that are no Dutch words
+            words = (match.group(1), match.group(2))
+            if all(self._unknown_capital(w) for w in words):
+                self.add(match.start(1), match.end(1), "name")
+                self.add(match.start(2), match.end(2), "name")
+        if self.speaker == "bot":
+            return  # our own texts: only names after a personal cue
+        vocab = _dutch_words()
         for match in _TOKEN_RE.finditer(text):
             word = match.group(0)
-            if word[0].isupper() and word.lower() in lists.first:
-                self._take_name(match.start(), lowercase_ok=False, strong=False)
+            lower = word.lower()
+            if lower not in lists.first:
+                continue
+            if word[0].isupper():
+                # "Tip:", "Actie …" at the start of a sentence are words, not names
+                start_of_sentence = re.search(r"(?:^|[.!?:]\s+|\n\s*)$", text[:match.start()])
+                if start_of_sentence and lower in vocab:
+                    continue
+                self._take_name(match.start(), lowercase_ok=False, strong=False, cue=False)
+            elif word.islower() and len(word) >= 3 and vocab and lower not in vocab:
+                # "lisa en ik …": a lower-case first name that is no Dutch word
+                self._take_name(match.start(), lowercase_ok=True, strong=False, cue=False)
+
+    @staticmethod
+    def _unknown_capital(word: str) -> bool:
+        """A capitalised word that is neither a Dutch word nor a common/function word."""
+        lower = word.lower()
+        vocab = _dutch_words()
+        return (word[0].isupper() and len(word) >= 3 and bool(vocab) and lower not in vocab
+                and lower not in _name_lists().common and lower not in _NOT_NAMES
+                and lower not in _NAME_STOP and not word.isupper())
 
     def _names_in_list(self, pos: int) -> None:
         """Names joined by "en" or commas after a relation cue ("Daan (8) en Noor (5)")."""
@@ -803,7 +903,7 @@ class _Finder:
             word = nxt.group(0)
             if word.lower() in lists.first or (word[0].isupper() and word.lower() not in
                                                lists.common and word.lower() not in _NAME_STOP):
-                self.add(nxt.start(), nxt.end(), "name")
+                self.add(nxt.start(), nxt.end(), "name", cue=True)
             else:
                 return
 
@@ -868,6 +968,40 @@ def _subtract(span: Span, ranges: List[Tuple[int, int]], text: str) -> List[Span
                 nxt.append(Span(high, piece.end, piece.kind))
         pieces = nxt
     return [p for p in pieces if re.search(r"\w", text[p.start:p.end])]
+
+
+def _trim_name(span: Span, text: str) -> Span:
+    """A name span without greeting or function words at its edges ("Groetjes Mariam")."""
+    if span.kind != "name":
+        return span
+    start, end = span.start, span.end
+    while True:
+        match = _TOKEN_RE.match(text, start)
+        if not match or match.end() >= end:
+            break
+        if match.group(0).lower() not in _NOT_NAMES and match.group(0).lower() not in _NAME_STOP:
+            break
+        gap = re.match(r"[\s,.:;!?-]*", text[match.end():end])
+        start = match.end() + (gap.end() if gap else 0)
+    while True:
+        words = list(_TOKEN_RE.finditer(text, start, end))
+        if len(words) < 2:
+            break
+        last = words[-1]
+        if last.group(0).lower() not in _NOT_NAMES and last.group(0).lower() not in _NAME_STOP:
+            break
+        end = words[-2].end()
+    # "A. de Graaf van Vluchtelingenwerk": "van" + a word that is no surname is not the name
+    lists = _name_lists()
+    words = list(_TOKEN_RE.finditer(text, start, end))
+    for index in range(1, len(words) - 1):
+        if words[index].group(0).lower() == "van":
+            rest = [w.group(0).lower() for w in words[index + 1:]]
+            if not any(w in lists.surname or w in lists.first for w in rest
+                       if w not in _INTERFIXES):
+                end = words[index - 1].end()
+                break
+    return Span(start, end, span.kind, span.cue)
 
 
 def _protected_ranges(text: str) -> List[Tuple[int, int]]:
@@ -945,6 +1079,7 @@ class Redactor:
                     log.warning("redact: deduce unavailable, using patterns only: %s", exc)
                 self._loaded = True
         _name_lists()
+        _dutch_words()
         _protected_pattern()
         return self._deduce is not None
 
@@ -953,8 +1088,8 @@ class Redactor:
         """``"deduce"`` or ``"patterns"`` (loads deduce if that was not tried yet)."""
         return "deduce" if self.load() else "patterns"
 
-    def _deduce_spans(self, text: str) -> List[Span]:
-        if not self.load() or not text.strip():
+    def _deduce_spans(self, text: str, speaker: str = "user") -> List[Span]:
+        if speaker == "bot" or not self.load() or not text.strip():
             return []
         try:
             with self._run_lock:
@@ -974,12 +1109,14 @@ class Redactor:
     def spans(self, text: str, keep: Iterable[str] = (), speaker: str = "user") -> List[Span]:
         """The merged spans that :meth:`redact` replaces."""
         keep_list = [item for item in keep if isinstance(item, str) and item]
-        found = pattern_spans(text, speaker) + self._deduce_spans(text)
+        found = pattern_spans(text, speaker)
+        found += [_trim_name(span, text) for span in self._deduce_spans(text, speaker)]
         protected = _protected_ranges(text)
         found = [
             span for span in found
-            if not (span.kind == "name" and any(lo <= span.start and span.end <= hi
-                                                for lo, hi in protected))
+            if span.end > span.start
+            and not (span.kind in {"name", "address"} and not span.cue
+                     and any(lo <= span.start and span.end <= hi for lo, hi in protected))
         ]
         found = [s for s in found if not (s.kind == "phone" and
                                           _phone_digits(text[s.start:s.end]) in PUBLIC_NUMBERS)]

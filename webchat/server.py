@@ -120,6 +120,7 @@ async def _add_security_headers(request: web.Request, response: web.StreamRespon
         response.headers.setdefault("Content-Security-Policy", API_CSP)
     if _is_https(request, settings):
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    response.headers["Server"] = "webchat"  # no software versions
     response.headers.popall("Set-Cookie", None)  # this server never sets cookies
 
 

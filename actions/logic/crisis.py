@@ -2,70 +2,97 @@
 
 This module runs on every user message, before and above the ML models: when
 :func:`detect_crisis` fires, the NLU component ``crisis_override`` sets the intent
-``crisis_<kind>`` and the matching crisis line is sent first. It must therefore favour
-recall (a missed crisis is far worse than an extra helpline), stay fast (< 1 ms for a
-typical message) and never raise.
+``crisis_<kind>`` and the matching crisis line is sent first. It therefore favours recall
+(a missed crisis is far worse than an extra helpline), stays fast (a few hundred
+microseconds for a chat message) and never raises (on an internal error it logs the error
+type, never the text, and returns ``None``/``False``).
+
+Public API: :class:`CrisisKind`, :class:`CrisisResult`, :func:`detect_crisis`,
+:class:`AcuteNeed`, :func:`detect_acute_need`, :func:`needs_check`, :func:`is_idiom`
+(alias ``is_ambiguous_idiom``) and :func:`normalize`.
 
 Design
 ------
 1. **Normalisation** (:func:`normalize`): lower case, diacritics removed (``suïcide`` ->
    ``suicide``), apostrophes dropped (``m'n`` -> ``mn``), clause punctuation kept as a
    ``,`` token (so a gap in a pattern never crosses a clause), every other symbol (emoji,
-   HTML, control characters) becomes a space, runs of 3+ equal letters are collapsed to
-   two (``doooood`` -> ``dood``) and youth / chat spellings are mapped token by token
+   HTML, control characters) becomes a space, runs of 3+ equal letters collapse to two
+   (``doooood`` -> ``dood``) and youth / chat / L2 spellings are mapped token by token
    (``nie`` -> ``niet``, ``k`` -> ``ik``, ``kwil`` -> ``ik wil``, ``leve`` -> ``leven``,
-   ``mn``/``me`` before a family word -> ``mijn`` ...).
-2. **Pattern families**: each rule is a named regular expression over the normalised text
-   with shared building blocks (who, what, whom, gaps). Gaps never contain a negation
-   word, so ``ik wil niet dood`` or ``mijn vader heeft me nooit geslagen`` do not match.
-   A match is also dropped when a negation stands just before it in the same clause
-   (``geen zelfmoordgedachten``) or right after it (``slaat mij nooit``). Rules that carry
-   their own negation (``wil niet meer leven``) are written as such.
+   ``will`` -> ``wil``, ``me zelf`` -> ``mezelf``, ``me``/``mn``/``mij`` before a family
+   or body word -> ``mijn``).
+2. **Pattern families**: each rule is a named regular expression over the normalised text,
+   built from shared blocks (who, hurting verbs, whom, gaps of a few words). Gaps never
+   contain a negation word, so ``ik wil niet dood`` or ``mijn vader heeft me nooit
+   geslagen`` do not match; a match is also dropped when a negation stands just before
+   it in the same clause (``geen zelfmoordgedachten``; ``weet niet waar ...`` is not a
+   negation) or right after it (``slaat mij nooit``; ``niet meer`` / ``niet alleen`` do not
+   count). Rules that carry their own negation (``wil niet meer leven``) say so.
 3. **Violence is classified by who does what to whom**: a parent-like person (father,
-   mother, step-parent, mother's boyfriend, grandparent, uncle, older sibling) hurting the
-   speaker is ``abuse_child``; one parent hurting the other (``papa slaat mama``) or a
-   partner hurting the speaker is ``domestic_violence``; anyone hurting a child is
-   ``abuse_child``; an unnamed actor (``hij slaat me``) is ``domestic_violence`` and also
-   ``abuse_child`` when the text suggests a minor is speaking.
-4. **A squashed pass**: the normalised text with all spaces removed is searched for a small
-   set of unambiguous phrases, so ``wilnietmeerleven`` or ``ikwildood`` still fire.
-5. **Idioms are not crises**: the death and violence words in money talk (``ik ga dood van
-   de stress``, ``die rekening is moordend``, ``die deurwaarder slaat alles kapot``) are
-   matched by :func:`is_idiom` and masked out of the text before :func:`needs_check`
-   runs; the crisis rules themselves are written narrowly enough not to match them, and
-   an idiom never hides a real crisis elsewhere in the same message.
-6. :func:`needs_check` covers ambiguous despair (``ik zie het niet meer zitten``, ``ik kan
-   niet meer``): no crisis line, the dialogue asks a gentle check question.
-7. :func:`detect_acute_need` covers acute material need that needs its own immediate route
-   (no food today, no roof tonight, utilities cut off today). Decisions:
+   mother, step-parent, mother's boyfriend, grandparent, uncle, sibling) hurting the
+   speaker is ``abuse_child`` (minor hint); one parent hurting the other (``papa slaat
+   mama``) is ``domestic_violence`` (minor hint); a partner or adult child hurting the
+   speaker is ``domestic_violence``; anyone hurting a child is ``abuse_child``; an unnamed
+   actor (``hij slaat me``) is ``domestic_violence`` plus ``abuse_child`` when a minor
+   seems to speak; a passive without actor (``ik word thuis geslagen``) gives both.
+   Threats need a violent complement (``dreigt me te slaan``) unless the actor is a
+   partner or family member; ``ze bedreigen me met een rechtszaak`` is not violence.
+4. **Kinds that overlap**: ``mezelf iets aandoen`` is suicide and self-harm; an overdose
+   taken now is acute danger and suicide; a threat to kill now (``hij gaat me
+   vermoorden``, a knife or gun) is acute danger.
+5. **Glued words**: a few unambiguous phrases also match with spaces missing
+   (``wilnietmeerleven``, ``ikwildood``, ``mijnvaderslaatme``), only when a space is
+   actually missing and no negation is around.
+6. **Idioms are not crises**: death and violence words in money talk (``ik ga dood van de
+   stress``, ``die rekening is moordend``, ``die deurwaarder slaat alles kapot``, ``mijn
+   moeder vermoordt me als ze ziet ...``) are matched by :func:`is_idiom` and masked out
+   before :func:`needs_check` runs; the crisis rules are written narrowly enough not to
+   match them, so an idiom never hides a real crisis elsewhere in the message.
+   ``financiele zelfmoord`` and a topic frame (``een film / werkstuk over zelfmoord``)
+   switch off only the bare keyword rules; talk at school about suicide still fires.
+7. :func:`needs_check` covers ambiguous despair (``ik zie het niet meer zitten``, ``ik kan
+   niet meer``, ``het heeft geen zin meer``, ``ik ga dood`` without ``van``/``aan``): no
+   crisis line, the dialogue asks a gentle check question. ``ik kan de huur niet meer
+   betalen`` is money talk. A practical question about dying (``wat gebeurt er met mijn
+   schulden als ik dood ga``) gets the check, not the crisis line; with estate words
+   (``uitvaartverzekering``, ``erfenis``) it gets neither.
+8. :func:`detect_acute_need` covers acute material need with its own immediate route:
 
-   * food: only when there is no food now (``niks te eten``, ``geen eten in huis``,
-     hungry children and nothing in the house, not eaten since yesterday, cannot buy food
-     today). ``we eten al een week alleen brood`` or ``weinig eten`` is a food need, not
-     acute.
-   * roof: sleeping rough or in a car, evicted already (``uit huis gezet`` in the perfect
-     tense), no place to sleep tonight, ``dakloos``. A coming eviction is not acute.
-   * cut-off: gas, electricity, water or heating already cut off, or being cut off today
-     or tomorrow morning (``vandaag``, ``nu``, ``morgen``). ``ze gaan het gas afsluiten``
-     without a day is a threat and is handled as urgent debt help, not as acute.
-     A phone or internet cut-off is never acute.
+   * food: no food now (``niks te eten``, ``geen eten in huis``, an empty fridge with no
+     money, hungry children and nothing, not eaten since yesterday, no food or money
+     today / until Friday). ``we eten al een week alleen brood`` or ``weinig eten`` is a
+     food need handled normally, not acute.
+   * roof: sleeping rough, in a car or outside, already evicted (``uit huis gezet`` in the
+     perfect tense, ``ontruimd``), no place to sleep tonight, ``dakloos``. A coming
+     eviction (``we worden uit huis gezet``, ``bang dakloos te worden``) is not acute.
+   * cut-off: gas, electricity, water or heating already cut off or missing (``we zitten
+     zonder stroom``, ``al drie dagen geen gas``), or cut off today or tomorrow
+     (``vandaag``, ``nu``, ``morgen``: imminent enough to act today). ``ze gaan het gas
+     afsluiten`` without a day is a threat, handled as urgent debt help, not as acute. A
+     phone, internet or subscription cut-off is never acute.
 
 Speaker age: :attr:`CrisisResult.speaker_is_minor_hint` is a hint only (``mijn vader slaat
-mij``, ``mn stiefvader``, ``mama``, an age under 18), switched off by adult markers (an
-age of 18 or more, ``mijn man``, ``mijn kinderen``) unless a minor age is stated.
+mij``, ``mn stiefvader``, ``mama``, ``ik zit in de brugklas``, an age under 18), switched
+off by adult markers (an age of 18 or more, ``mijn man``, ``mijn kinderen``).
 
-The patterns are a safety net written by developers from realistic example messages. A
-clinician (crisis-line or youth-care professional) should review them and the labelled
-phrase lists in ``tests/data/crisis_phrases*.yaml`` before this is used with real users.
+Speed: cheap substring triggers skip rules that cannot match; a typical message takes a
+few hundred microseconds, 5,000 characters tens of milliseconds.
+
+Review: the patterns and the labelled phrase lists in ``tests/data/crisis_phrases*.yaml``
+were written by developers from realistic example messages. A clinician (crisis-line or
+youth-care professional, e.g. from 113 or Veilig Thuis) should review the patterns, the
+kind decisions above and the phrase lists before this is used with real users, and again
+after every change.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
-from typing import Callable, Dict, List, Optional, Pattern, Tuple
+from typing import Dict, List, Optional, Pattern, Tuple
 
 __all__ = [
     "AcuteNeed",
@@ -78,6 +105,9 @@ __all__ = [
     "needs_check",
     "normalize",
 ]
+
+
+_log = logging.getLogger(__name__)
 
 
 class CrisisKind(str, Enum):
@@ -126,7 +156,15 @@ class CrisisResult:
 MAX_CHARS = 20_000  # longer input is cut (a chat message is far shorter)
 
 _FAMILY_AFTER_ME = frozenset(
-    ["vader", "moeder", "pa", "ma", "papa", "mama", "pap", "mam", "paps", "mams", "pappa", "mamma", "ouders", "stiefvader", "stiefmoeder", "stiefpa", "stiefma", "stiefpapa", "stiefmama", "stief", "pleegvader", "pleegmoeder", "pleegouders", "opa", "oma", "oom", "tante", "broer", "zus", "broertje", "zusje", "man", "vrouw", "vriend", "vriendin", "partner", "ex", "exman", "exvrouw", "exvriend", "exvriendin", "zoon", "dochter", "kind", "kinderen", "leven", "arm", "armen", "pols", "polsen", "benen", "been", "moeders", "vaders"]
+    {
+        "vader", "moeder", "pa", "ma", "papa", "mama", "pap", "mam", "paps", "mams", "pappa",
+        "mamma",
+        "ouders", "stiefvader", "stiefmoeder", "stiefpa", "stiefma", "stiefpapa", "stiefmama",
+        "stief", "pleegvader", "pleegmoeder", "pleegouders", "opa", "oma", "oom", "tante",
+        "broer", "zus", "broertje", "zusje", "man", "vrouw", "vriend", "vriendin", "partner",
+        "ex", "exman", "exvrouw", "exvriend", "exvriendin", "zoon", "dochter", "kind", "kinderen",
+        "leven", "arm", "armen", "pols", "polsen", "benen", "been", "moeders", "vaders",
+    }
 )
 
 # Token -> replacement (may be several tokens). Applied after lower-casing.
@@ -143,7 +181,6 @@ _TOKEN_MAP: Dict[str, str] = {
     "mer": "meer",
     "meor": "meer",
     "mn": "mijn",
-    "m": "mijn",
     "mijn": "mijn",
     "myn": "mijn",
     "mijne": "mijn",
@@ -174,6 +211,8 @@ _TOKEN_MAP: Dict[str, str] = {
     "ikheb": "ik heb",
     "ikga": "ik ga",
     "wl": "wil",
+    "will": "wil",
+    "wiil": "wil",
     "wll": "wil",
     "wilt": "wil",
     "wel": "wel",
@@ -303,16 +342,21 @@ def normalize(text: str) -> str:
     tokens = text.split()
     out: List[str] = []
     n = len(tokens)
-    for i, tok in enumerate(tokens):
+    i = 0
+    while i < n:
+        tok = tokens[i]
         nxt = tokens[i + 1] if i + 1 < n else ""
-        if tok in ("me", "m", "mn", "mijn", "min") and nxt in _FAMILY_AFTER_ME:
-            out.append("mijn")
-            continue
-        if tok == "m" and nxt not in _FAMILY_AFTER_ME:
+        i += 1
+        if tok in ("me", "mij", "m", "mn", "mezelf") and nxt == "zelf":
+            out.append("mezelf")  # "me zelf", "mij zelf"
+            i += 1
+        elif tok in ("me", "m", "mn", "mijn", "min", "mij") and nxt in _FAMILY_AFTER_ME:
+            out.append("mijn")  # "me pa", "mn stiefvader", L2 "mij leven"
+        elif tok == "m":
             out.append(tok)
-            continue
-        rep = _TOKEN_MAP.get(tok)
-        out.append(rep if rep is not None else tok)
+        else:
+            rep = _TOKEN_MAP.get(tok)
+            out.append(rep if rep is not None else tok)
     return " ".join(out)
 
 
@@ -330,11 +374,17 @@ def gap(n: int) -> str:
 
 
 G1, G2, G3, G4, G5, G6 = (gap(i) for i in range(1, 7))
+G2L = gap(2) + "?"  # lazy: the nearest victim ("slaat mij en de kinderen")
+FILLER = r"(?:(?:gewoon|echt|dan|straks|morgen|ooit|later|gewoonweg|helemaal|ook|al|nu) ){0,3}"
+FILLER2 = (
+    r"(?:(?:ik|het liefst|liefst|soms|alleen|maar|nog|even|graag|gewoon|echt|dan|ook|"
+    r"eigenlijk|het|best) ){0,4}"
+)
+WIDE = r"(?:[a-z0-9,]+ ){0,8}"  # co-occurrence window that may cross a clause break
 # A gap that also excludes another person as subject ("ik denk dat hij me ...").
 OTHER = r"(?:hij|zij|ze|jij|je|u|jullie|die|mijn|de|iemand|men)"
 IG4 = rf"(?:(?!(?:{NEG}|{OTHER})\b)[a-z0-9]+ ){{0,4}}"
 
-MY = r"(?:mijn|onze|ons|de|die)"
 PARENT_WORD = (
     r"(?:vader|moeder|pa|ma|papa|mama|pap|mam|ouders|stiefvader|stiefmoeder|stiefouders|"
     r"stief (?:vader|moeder)|pleegvader|pleegmoeder|pleegouders|opa|oma|oom|tante|"
@@ -348,12 +398,18 @@ PARENT_PARTNER = (
 )
 PARENT = rf"(?:{PARENT_PARTNER}|(?:mijn |me )?{PARENT_WORD})"
 PARTNER = (
-    r"(?:(?:mijn|me|m) (?:ex )?(?:man|vrouw|vriend|vriendin|partner|echtgenoot|echtgenote|"
+    r"(?:(?:(?<=^)|(?<=, ))(?:man|echtgenoot|echtgenote|partner)|"
+    r"(?:mijn|me|m) (?:ex )?(?:man|vrouw|vriend|vriendin|partner|echtgenoot|echtgenote|"
     r"vent|lief|verloofde|exman|exvrouw|exvriend|exvriendin|ex)|(?:mijn )?(?:ex|exman|"
     r"exvrouw|exvriend|exvriendin|echtgenoot|echtgenote)|(?:mijn )?ex (?:man|vrouw|vriend|"
     r"vriendin|partner))"
 )
 CHILD_ACTOR = r"(?:(?:mijn|onze) (?:zoon|dochter|puber|tiener|oudste|stiefzoon|stiefdochter))"
+INSTITUTION = (
+    r"(?:deurwaarder|deurwaarders|incassobureau|incasso|schuldeiser|schuldeisers|bank|"
+    r"gemeente|belastingdienst|verhuurder|huisbaas|woningcorporatie|energieleverancier|"
+    r"cjib|politie|zorgverzekeraar|werkgever|baas|uwv|svb|duo|overheid|staat|systeem)"
+)
 PRONOUN = r"(?:hij|zij|ze|die man|die vent|iemand|die gast|die jongen)"
 
 SELF = r"(?:me|mij|mezelf|ons)"
@@ -367,11 +423,11 @@ PARENT_VICTIM = r"(?:(?:mijn )?(?:mama|moeder|ma|mam|papa|vader|pa|pap))"
 HIT_PRESENT = (
     r"(?:slaat|slaan|sla|schopt|schoppen|trapt|trappen|stompt|stompen|mept|meppen|"
     r"mishandelt|mishandelen|wurgt|wurgen|duwt|verkracht|verkrachten|misbruikt|misbruiken|"
-    r"bedreigt|bedreigen|knijpt|bijt|beukt|ramt|aanrandt)"
+    r"knijpt|bijt|beukt|ramt|aanrandt)"
 )
 HIT_PAST = (
     r"(?:sloeg|sloegen|schopte|schopten|trapte|trapten|stompte|mepte|mishandelde|"
-    r"mishandelden|wurgde|duwde|verkrachtte|misbruikte|bedreigde|kneep|beet)"
+    r"mishandelden|wurgde|duwde|verkrachtte|misbruikte|kneep|beet)"
 )
 HIT_PART = (
     r"(?:geslagen|geschopt|getrapt|gestompt|gemept|mishandeld|gewurgd|geduwd|verkracht|"
@@ -410,7 +466,12 @@ def _r(name: str, kinds: Kinds, pattern: str, minor: bool = False, negatable: bo
     return _Rule(name, kinds, re.compile(pattern), minor, negatable)
 
 
-DEATH_WISH = r"(?:dood|doodgaan|dood gaan|sterven|overlijden|dood zijn|doodgaan)"
+MONEY_AFTER = (
+    r"(?:(?:mijn|een|het|dit|dat|deze|die|zo|ons|zo n|zon) )?(?:uitkering|loon|salaris|"
+    r"inkomen|geld|bijstand|pensioen|minimum|minimumloon|budget|toeslag|toeslagen|wat|"
+    r"weinig|zo weinig|dat|dit|niks|niets|100|\d+|euro|deze huur|die huur|huur|schulden|"
+    r"lucht|water en brood)\b"
+)
 
 _SUICIDE_RULES: List[_Rule] = [
     _r("suicide.word", _SUI,
@@ -419,21 +480,61 @@ _SUICIDE_RULES: List[_Rule] = [
     _r("suicide.want_dead", _SUI,
        rf"\b(?:wil|wou|wilde|willen|zou willen|hoop|wens|verlang) {G3}(?:het liefst |liefst |"
        rf"gewoon |echt |graag )?(?:dood|doodgaan|dood gaan|sterven|overlijden|dood zijn)\b"
-       rf"(?! (?:van|aan|om|door) (?:de|het|die|dat|al|mijn|deze|zo)\b)"),
+       rf"(?! (?:van|aan)\b)(?! (?:om|door) (?:de|het|die|dat|al|deze|zo)\b)"
+       rf"(?! (?:graag|simpel|simpele|eenvoudig|eenvoudige|makkelijk|makkelijke|leuk|leuke|"
+       rf"normaal|normale|saai|saaie)\b)"),
     _r("suicide.want_dead_inv", _SUI,
-       r"\b(?:dood|sterven|doodgaan) (?:wil|wou|zou) ik\b"),
+       r"\b(?:dood|sterven|doodgaan) (?:wil|wou|zou) ik\b|\bik (?:echt |gewoon |soms |"
+       r"liever |eigenlijk )*(?:dood|sterven|doodgaan|dood gaan) (?:wil|wou|zou willen|"
+       r"wilde)\b"),
+    _r("suicide.want_dead_zin", _SUI,
+       rf"\b(?:zin|behoefte|verlangen|de neiging) (?:om|in|naar|tot) {G2}(?:dood te gaan|te "
+       rf"sterven|dood gaan|doodgaan|de dood|sterven|er een eind aan te maken|een eind aan "
+       rf"mijn leven)\b"),
+    _r("suicide.leave_world", _SUI,
+       rf"\b(?:weg|vertrekken|verdwijnen|verlaten|eraf|eruit) {G2}(?:van|uit) (?:deze|de|dit) "
+       rf"(?:wereld|aarde|leven)\b|\b(?:deze|de) wereld (?:verlaten|uit|uitstappen)\b|"
+       rf"\buit het leven (?:stappen|stap|gaan|ga|stapte|te stappen)\b|\bhet leven uit\b|"
+       rf"\bmijn leven {G2}hoeft {G2}niet meer\b|\bhet leven hoeft (?:voor mij )?niet meer\b"),
+    _r("suicide.worth_more_dead", _SUI,
+       rf"\b(?:meer aan|beter af|beter|rijker|gelukkiger|meer geld|geld van|verzekering) "
+       rf"{WIDE}als ik (?:dood|overleden|er niet meer) (?:ben|was|zou zijn|ga)\b",
+       negatable=False),
     _r("suicide.rather_dead", _SUI,
-       rf"\b(?:liever|beter|best|maar) (?:af )? {G2}(?:dood|sterven|doodgaan|niet (?:meer )?"
-       rf"(?:leven|bestaan|geboren))\b(?! (?:van|aan|om) )"),
+       rf"\b(?:liever|beter|best|maar) (?:af )?{G2}(?:dood|sterven|doodgaan|niet (?:meer )?"
+       rf"(?:leven|bestaan|geboren)|er (?:gewoon )?niet (?:meer|langer)(?: (?:zijn|ben|was|"
+       rf"wezen))?)\b(?! (?:van|aan|om|bij) )"),
+    _r("suicide.better_not_be", _SUI,
+       r"\ber (?:beter|liever|best) (?:gewoon )?niet (?:meer )?(?:kan |kon |zou |had |kunnen )?"
+       r"(?:zijn|kunnen zijn|wezen|geweest|bestaan)\b(?! bij)|\ber (?:beter|liever|best) "
+       r"(?:gewoon )?niet (?:meer|langer)(?= ,| *$)", negatable=False),
     _r("suicide.was_dead", _SUI,
        r"\b(?:was|ware|lag|ben) ik (?:maar|nu maar|gewoon|liever) (?:dood|er niet meer|"
        r"niet meer|nooit geboren)"),
     _r("suicide.wish_dead", _SUI,
-       r"\b(?:wou|wilde|zou willen|hoop|wens) (?:dat|da) ik (?:dood|er niet meer|niet meer "
-       r"(?:leefde|wakker|bestond|zou bestaan|zou leven|hoef))"),
+       rf"\b(?:wou|wilde|zou willen|hoop|wens|bid|zou wensen) (?:dat|da) ik {G5}(?:dood "
+       rf"(?:ga|ging|gaan|was|ben|zou zijn|zou gaan|mag|kan)|doodga|doodging|sterf|stierf|"
+       rf"overlijd|overleed|er niet meer|niet meer (?:leefde|leef|wakker|besta|bestond|"
+       rf"zou bestaan|zou leven|hoef)|nooit meer wakker|nooit (?:meer )?(?:was|ben) geboren)\b"),
     _r("suicide.no_more_life", _SUI,
-       rf"\b(?:wil|wou|wilde|willen|zin om|hoef|hoeft|kan|ga) {G2}niet (?:meer |langer )?"
-       rf"(?:verder )?(?:leven|bestaan|te leven|ademen)\b(?! van| op| met| in| zonder)",
+       rf"\b(?:wil|wou|wilde|willen|zin om|hoef|hoeft|zie het nut) {G2}niet (?:meer |langer )?"
+       rf"(?:verder )?(?:leven|bestaan|te leven|ademen)\b(?! (?:van|op) {MONEY_AFTER})",
+       negatable=False),
+    _r("suicide.no_more_life_l2", _SUI,
+       r"\bniet (?:meer|langer) (?:wil|willen|wilde|wou) (?:leven|bestaan|verder leven)\b",
+       negatable=False),
+    _r("suicide.doubt_living", _SUI,
+       r"\b(?:denk|geloof) (?:echt |eigenlijk )?niet (?:meer )?dat ik (?:nog|echt) "
+       r"(?:verder )?(?:wil|kan) (?:blijven |verder )?(?:leven|bestaan)\b(?! (?:van|op)\b)|"
+       r"\b(?:weet|weten|twijfel) (?:echt |eigenlijk )?(?:niet )?(?:meer )?of ik (?:nog|wel|"
+       r"echt) (?:verder )?(?:wil|zin heb om) (?:blijven |verder |te )?(?:leven|bestaan)\b"
+       r"(?! (?:van|op)\b)", negatable=False),
+    _r("suicide.jump_bare", _SUI,
+       r"\bik (?:ga|wil|zal) (?:(?:nu|zo|straks|vanavond|vannacht|gewoon|echt) ){0,2}"
+       r"(?:springen|eraf springen|naar beneden springen)(?= ,| *$)"),
+    _r("suicide.no_more_life_can", _SUI,
+       rf"\b(?:kan|ga|kunnen) {G2}niet (?:meer |langer )?(?:verder )?(?:leven|bestaan)\b"
+       rf"(?! (?:van|op|met|in|zonder|zo|hier|zonder|dankzij|door)\b)(?! {G2}{MONEY_AFTER})",
        negatable=False),
     _r("suicide.no_more_life2", _SUI,
        r"\b(?:geen zin|geen reden|geen puf|geen kracht) (?:meer )?(?:in |om |tot )?(?:te )?"
@@ -442,8 +543,8 @@ _SUICIDE_RULES: List[_Rule] = [
        rf"\b(?:wil|wou|wilde|liefst|beter|best|hoop|wens) {G3}er (?:gewoon |echt )?niet "
        rf"(?:meer|langer) (?:zijn|wezen|bestaan|te zijn)\b", negatable=False),
     _r("suicide.when_gone", _SUI,
-       r"\b(?:als|wanneer|zodra|tegen de tijd dat) ik er (?:straks |morgen )?niet meer "
-       r"(?:ben|zal zijn|zou zijn|was)\b", negatable=False),
+       rf"\b(?:als|wanneer|zodra|tegen de tijd dat|dat) ik er {FILLER}niet (?:meer|langer) "
+       rf"(?:ben|zal zijn|zou zijn|was|zijn)\b", negatable=False),
     _r("suicide.better_without", _SUI,
        rf"\b(?:beter|blij|gelukkiger|beter af|rustiger|fijner) {G4}zonder (?:mij|me)\b"),
     _r("suicide.nobody_miss", _SUI,
@@ -459,6 +560,17 @@ _SUICIDE_RULES: List[_Rule] = [
     _r("suicide.end_life", _SUI,
        r"\b(?:eind|einde|end|punt) (?:aan|achter) (?:mijn|m|het|dit|me|mn) "
        r"(?:eigen )?(?:leven|bestaan)\b"),
+    _r("suicide.take_life", _SUI,
+       rf"\b(?:mijn|m|me|het|dit) (?:eigen )?leven {G2}(?:beeindigen|beindigen|te beeindigen|"
+       rf"nemen|te nemen|benemen|ten einde brengen|afsluiten|stopzetten)\b|"
+       rf"\b(?:mezelf|me|mij) {G2}(?:het leven|van het leven) (?:benemen|beroven|te benemen|"
+       rf"te beroven|nemen|te nemen)\b|\bvan het leven (?:te )?beroven\b"),
+    _r("suicide.make_end", _SUI,
+       rf"\b(?:maak|maakte|maken|zet|zetten) (?:ik |we )?(?:er|het) {G3}(?:een |n )?"
+       rf"(?:eind|einde|punt) "
+       rf"(?:aan|achter)\b(?! (?:die|de|deze|dat|het|mijn|m|zijn|haar|hun) (?:{W} )?"
+       rf"(?:schuld|schulden|rekening|rekeningen|ruzie|relatie|huwelijk|abonnement|"
+       rf"contract|situatie|gedoe|probleem|problemen|lening|regeling))"),
     _r("suicide.end_all", _SUI,
        r"\b(?:eind|einde|punt) (?:aan|achter) (?:alles|het allemaal|de hele boel)\b"
        r"(?! (?:van|met) (?:die|de|deze|mijn))"),
@@ -468,7 +580,8 @@ _SUICIDE_RULES: List[_Rule] = [
        rf"vermoorden|te vermoorden|verdrinken|te verdrinken|overdoseren|iets aan doen|"
        rf"iets aandoen|iets aan te doen|wat aan doen|wat aandoen|wat aan te doen|"
        rf"iets aangedaan|wat aangedaan|dood drinken|dood zuipen|voor de trein|voor een trein|"
-       rf"voor de metro|voor een auto|doodrijden|dood rijden|laten verdrinken)\b"),
+       rf"voor de metro|voor een auto|doodrijden|dood rijden|laten verdrinken|kill|killen|"
+       rf"te killen|unalive)\b"),
     _r("suicide.kill_self_reflexive", _SUI,
        rf"\b(?:me|mij) (?:van kant|om het leven) (?:te )?(?:maken|brengen|gebracht|gemaakt)\b"
        rf"|\bik {IG4}(?:me|mij) (?:op ?hangen|op te hangen)\b"),
@@ -476,6 +589,11 @@ _SUICIDE_RULES: List[_Rule] = [
        rf"\b(?:spring|springen|sprong|springt|gooi|gooien|werp|lopen|loop) {G3}(?:van|voor|"
        rf"onder|uit|af) (?:de|het|een|die|m|mijn|ons) (?:flat|brug|dak|trein|metro|spoor|"
        rf"balkon|raam|galerij|toren|parkeergarage|klif|rails|torenflat|snelweg)\b"),
+    _r("suicide.jump_rev", _SUI,
+       rf"\b(?:voor|onder|van|af) (?:de|het|een|die|m|mijn|ons) (?:flat|brug|dak|trein|metro|"
+       rf"spoor|balkon|raam|galerij|toren|parkeergarage|klif|rails|torenflat|auto|vrachtwagen|"
+       rf"bus|tram) {G2}(?:springen|spring|springt|te springen|gooien|gooi|te gooien|"
+       rf"werpen|lopen|te lopen|stappen|te stappen|af springen)\b"),
     _r("suicide.jump2", _SUI,
        rf"\b(?:flat|brug|dak|spoor|spoorlijn|balkon|rails|perron) {G4}(?:springen|spring|"
        rf"te springen|gooien|af|eraf|erop lopen|ervoor)\b"),
@@ -483,6 +601,10 @@ _SUICIDE_RULES: List[_Rule] = [
        rf"\b(?:pillen|medicijnen|slaappillen|tabletten|paracetamol|oxazepam|morfine|"
        rf"insuline) {G3}(?:gespaard|verzameld|sparen|opgespaard|opsparen|verzamelen|"
        rf"bewaard|klaar|liggen klaar|klaargelegd|om dood|dodelijk|overdosis)\b"),
+    _r("suicide.method_hoard", _SUI,
+       rf"\b(?:spaar|sparen|gespaard|verzamel|verzamelen|verzameld|hamster|hamsteren|bewaar|"
+       rf"bewaren|opsparen) {G3}(?:pillen|medicijnen|slaappillen|tabletten|paracetamol|"
+       rf"oxazepam|insuline|medicatie|antidepressiva)\b"),
     _r("suicide.method_dose", _SUI,
        rf"\b(?:hoeveel|welke) {G4}(?:pillen|paracetamol|medicijnen|slaappillen|tabletten|"
        rf"insuline) {G6}(?:dood|dodelijk|sterven|overlijden|niet meer wakker)\b|"
@@ -495,11 +617,14 @@ _SUICIDE_RULES: List[_Rule] = [
        rf"wordt|zou worden|zal worden)|op (?:te )?staan)\b", negatable=False),
     _r("suicide.sleep_forever", _SUI,
        rf"\b(?:voorgoed|voor altijd|eeuwig|definitief) {G2}(?:slapen|gaan slapen|weg|"
-       rf"stoppen|rust|verdwijnen|rusten|inslapen)\b|\b(?:weg|uit|stoppen|slapen|verdwijnen|"
-       rf"ermee stoppen|eruit) (?:(?:{W}|,) ){{0,3}}(?:voorgoed|voor altijd|definitief)\b"),
+       rf"stoppen|rust|verdwijnen|rusten|inslapen|tussenuit|ertussenuit|eruit|dood|"
+       rf"gaan|ophouden|uit het leven)\b|\b(?:weg|uit|stoppen|slapen|verdwijnen|"
+       rf"ermee stoppen|eruit|stopt|ophoudt|ophouden) (?:(?:{W}|,) ){{0,3}}(?:voorgoed|"
+       rf"voor altijd|definitief)\b"),
     _r("suicide.life_done", _SUI,
-       r"\b(?:het|mijn|dit) (?:leven|bestaan) (?:echt |helemaal |zo )?(?:zat|moe|beu|"
-       r"klaar|spuugzat|kotsbeu)\b|\bklaar (?:met|mee) (?:het|mijn|dit) (?:leven|bestaan)\b|"
+       r"\b(?:het|mijn|dit) (?:leven|bestaan) (?:is |voelt |lijkt )?(?:echt |helemaal |zo |"
+       r"gewoon |nu )?(?:zat|moe|beu|klaar|spuugzat|kotsbeu|voorbij|over)\b|"
+       r"\bklaar (?:met|mee) (?:het|mijn|dit) (?:leven|bestaan)\b|"
        r"\bstoppen met (?:het |mijn )?(?:leven|bestaan)\b|\bmet leven\b"),
     _r("suicide.think_death", _SUI,
        rf"\b(?:denk|dacht|denken|gedacht|fantaseer|pieker) {G3}(?:aan|over) (?:de )?"
@@ -525,6 +650,21 @@ _SELF_HARM_RULES: List[_Rule] = [
        r" (?:mezelf|me|mij|mijn (?:arm|armen|pols|polsen|been|benen|huid|dijen|buik))\b"
        r"(?! (?:aan (?:een|het|de|papier|mijn)|in (?:mijn )?(?:vinger|duim)|per ongeluk|"
        r"voor (?:mijn|m|de|me) (?:kop|hoofd)|suf|dood|kapot|erdoorheen|erdoor|door))"),
+    _r("self_harm.cut_in_rev", _SH,
+       rf"\b(?:snij|snijden|sneed|kras|krassen|kerf|kerven|brand|branden|gesneden|gekrast|"
+       rf"gekerfd|gebrand) {G2}(?:in|op) (?:mijn|me|m) (?:arm|armen|pols|polsen|been|benen|"
+       rf"dijen|dij|buik|huid|heup|heupen|bovenbeen|bovenbenen|onderarm|onderarmen)\b"),
+    _r("self_harm.did_again", _SH,
+       r"\b(?:heb|had|ben) (?:(?:weer|opnieuw|alweer|toch|vannacht|gisteren|vandaag|vanavond|"
+       r"expres|stiekem|nog|echt|ook) ){1,3}(?:gekrast|gesneden|gekerfd|gebrand|"
+       r"geprikt)\b(?! (?:in|aan|met|voor) (?:de|het|een|die)\b)"),
+    _r("self_harm.cut_bare", _SH,
+       r"\bik (?:snij|kras|kerf)(?: (?:weer|opnieuw|nog steeds|nog|soms|vaak|elke dag|"
+       r"elke avond|elke nacht|stiekem|al jaren|al maanden|alweer|echt)){0,2}"
+       r"(?= ,| *$| (?:sinds|omdat|als|want|en|zodat|wanneer)\b)"),
+    _r("self_harm.scratch_open", _SH,
+       rf"\b(?:krab|krabde|krabben|gekrabd) {G2}(?:mezelf|me|mij|mijn (?:arm|armen|huid|"
+       rf"benen|been)) {G2}(?:open|kapot|tot (?:het )?bloed|bloedend|stuk)\b"),
     _r("self_harm.cut_in", _SH,
        rf"\b(?:in|op) (?:mijn|me|m) (?:arm|armen|pols|polsen|been|benen|dijen|dij|buik|"
        rf"huid|heup|heupen) {G2}(?:gesneden|gekrast|gekerfd|gesneden|gebrand|snijden|"
@@ -539,10 +679,10 @@ _SELF_HARM_RULES: List[_Rule] = [
     _r("self_harm.habit", _SH,
        rf"\b(?:begonnen|beginnen|begin|gestopt|stoppen|stop|weer|aan het|last van|verslaafd "
        rf"aan|terugval|terug gevallen|teruggevallen) {G2}(?:met |in )?(?:het )?(?:snijden|"
-       rf"krassen|kerven|mezelf snijden|mezelf krassen|branden)\b"),
+       rf"krassen|kerven|mezelf snijden|mezelf krassen|branden)\b", negatable=False),
     _r("self_harm.scratch_help", _SH,
-       rf"\b(?:snijden|krassen|kerven|mezelf pijn doen) {G2}(?:helpt|hielp|geeft|lucht|"
-       rf"doe ik|voelt|werkt)\b"),
+       rf"\b(?:snijden|krassen|kerven|mezelf pijn doen)(?! (?:op|in|van|uit) )"
+       rf" {G5}(?:helpt|hielp|geeft|lucht|doe ik|voelt|werkt|rust|opluchting)\b"),
     _r("self_harm.marks", _SH,
        rf"\b(?:krassen|sneetjes|sneden|snijwonden|littekens|wondjes|brandplekken)"
        rf" {G4}(?:zelf|mezelf|expres|express)\b|\b(?:arm|armen|pols|polsen|benen|dijen|"
@@ -550,9 +690,12 @@ _SELF_HARM_RULES: List[_Rule] = [
     _r("self_harm.head_wall", _SH,
        rf"\b(?:hoofd|kop) {G2}tegen (?:de |een )?(?:muur|deur|kast|grond)\b"
        rf"(?! (?:lopen|aan|op|aanlopen))"),
+    _r("self_harm.do_self_sth", (CrisisKind.SUICIDE, CrisisKind.SELF_HARM),
+       rf"\b(?:doe|deed|doen) (?:mezelf|mijzelf|me|mij) {G2}(?:iets|wat|wat ergs|iets ergs) "
+       rf"{G2}aan\b"),
     _r("self_harm.mezelf_iets", (CrisisKind.SUICIDE, CrisisKind.SELF_HARM),
-       rf"\b(?:mezelf|ik {IG4}(?:mij|me)) {G2}(?:iets|wat|wat ergs|iets ergs) (?:aan ?doen|aan te doen|"
-       rf"aangedaan)\b"),
+       rf"\b(?:mezelf|ik {IG4}(?:mij|me)) {G2}(?:iets|wat|wat ergs|iets ergs) "
+       rf"(?:aan ?doen|aan te doen|aangedaan)\b"),
 ]
 
 _ACUTE_RULES: List[_Rule] = [
@@ -560,15 +703,25 @@ _ACUTE_RULES: List[_Rule] = [
        rf"\b(?:{PRONOUN}|{PARTNER}|{PARENT}|{CHILD_ACTOR}|er staat iemand|iemand) {G4}(?:heeft|"
        rf"had|staat|stond|zwaait|pakt|pakte|houdt|hield|dreigt|dreigde|komt|kwam|loopt|liep|"
        rf"rent|zit|bedreigt|bedreigde|met) {G4}(?:een |zijn |haar |het |de )?(?:mes|messen|"
-       rf"pistool|wapen|vuurwapen|geweer|bijl|hamer|schaar|honkbalknuppel|knuppel|"
-       rf"stanleymes|keukenmes)\b(?! in (?:mijn|de|je|ons|het) (?:uitgaven|budget|kosten))"),
+       rf"pistool|wapen|vuurwapen|geweer|bijl|stanleymes|keukenmes|revolver|machete)\b"
+       rf"(?! in (?:mijn|de|je|ons|het) (?:uitgaven|budget|kosten))"
+       rf"(?! {G2}(?:gekocht|nodig|besteld|gekregen|cadeau|geslepen|voor de keuken|"
+       rf"om te (?:koken|snijden)|voor het koken|voor school|voor de scouting)\b)"),
+    _r("acute.weapon_weak", _AD,
+       rf"\b(?:{PRONOUN}|{PARTNER}|{PARENT}|{CHILD_ACTOR}|iemand) {G3}(?:staat|stond|zwaait|"
+       rf"zwaaide|dreigt|dreigde|komt|kwam|loopt|liep|rent) {G3}"
+       rf"(?:met )?(?:een |zijn |haar |het |de )?(?:hamer|schaar|honkbalknuppel|knuppel|"
+       rf"kapotte fles|ijzeren staaf|breekijzer)\b"
+       rf"(?= {G3}(?:naar|op|tegen|voor|in|achter|,)\b| *$| ,)"),
     _r("acute.weapon2", _AD,
        r"\b(?:mes|pistool|wapen|geweer|bijl|schaar) (?:op|tegen|bij|aan) (?:mijn|me|m|de) "
        r"(?:keel|hals|hoofd|buik|borst|nek)\b"),
     _r("acute.in_danger", _AD,
        rf"\b(?:ik|we|wij|mijn (?:kind|kinderen|zoon|dochter|baby|moeder|mama|zusje|broertje)|"
        rf"de kinderen|ons kind|onze kinderen) {G3}(?:ben|zijn|is|zit|zitten|verkeer|verkeren) "
-       rf"{G3}in (?:acuut |direct |groot |echt |levens)?gevaar\b", negatable=True),
+       rf"{G3}in (?:acuut |direct |groot |echt |levens)?gevaar\b(?! (?:om|te|dat|van|voor "
+       rf"(?:mijn|de|het|ons|onze) (?:huis|baan|uitkering|toeslag|woning|school))\b)",
+       negatable=True),
     _r("acute.mortal", _AD, r"\blevensgevaar\w*\b"),
     _r("acute.kill_threat", _AD,
        rf"\b(?:gaat|zal|wil|dreigt|dreigde|gedreigd|probeert|probeerde|zei|zegt|zeggen|"
@@ -582,7 +735,7 @@ _ACUTE_RULES: List[_Rule] = [
        rf"wurgde|schiet) (?:me|mij|ons)\b(?! {G3}(?:als|wanneer|zodra|anders)\b)"),
     _r("acute.overdose", (CrisisKind.ACUTE_DANGER, CrisisKind.SUICIDE),
        rf"\b(?:heb|hebben|had) {G3}(?:pillen|medicijnen|slaappillen|tabletten|paracetamol|"
-       rf"strip|strips|doosje|potje|flesje|alles) {G3}(?:geslikt|ingenomen|genomen|"
+       rf"strip|strips|doosje|potje|flesje|alles|overdosis) {G3}(?:geslikt|ingenomen|genomen|"
        rf"opgegeten|leeggegeten|op)\b|\b(?:pillen|tabletten|slaappillen|paracetamol) "
        rf"(?:geslikt|ingenomen)\b"),
     _r("acute.happening", _AD,
@@ -595,6 +748,10 @@ _ACUTE_RULES: List[_Rule] = [
     _r("acute.strangling_now", _AD,
        rf"\b(?:wurgt|wurgen|knijpt mijn keel|keel dicht)\b {G3}(?:bijna|nu|help)\b|"
        rf"\bhelp\b {G4}(?:wurgt|steekt|vermoordt)\b"),
+    _r("acute.hit_now", _AD,
+       rf"\b{HIT_PRESENT} (?:me|mij|ons|mama|mijn moeder|mijn kind|de kinderen) (?:nu|op dit "
+       rf"moment|nu weer|weer nu|net|nu net|nu al)\b|\bik word (?:nu|op dit moment|net|"
+       rf"nu weer|nu net) {G3}{HIT_PART}\b"),
     _r("acute.call_112", _AD,
        r"\b(?:bel|bellen|belt) (?:nu |snel |alsjeblieft |aub )?(?:de )?(?:112|politie)\b"),
 ]
@@ -605,14 +762,24 @@ _WHOM_ALL = rf"(?:{CHILD_VICTIM}|{PARENT_VICTIM}|{SELF})"
 # Active voice, three word orders; group "who" and "whom" are classified afterwards.
 _VIOLENCE_PATTERNS: List[Tuple[str, Pattern[str]]] = [
     ("violence.active", re.compile(
-        rf"\b(?P<who>{_WHO_ALL}) {G4}(?:{HIT_PRESENT}|{HIT_PAST}) {G2}"
+        rf"\b(?P<who>{_WHO_ALL}) {G4}(?:{HIT_PRESENT}|{HIT_PAST}) {G2L}"
         rf"(?P<whom>{_WHOM_ALL})\b")),
     ("violence.perfect", re.compile(
-        rf"\b(?P<who>{_WHO_ALL}) {G3}(?:heeft|hebben|had|hadden) {G2}(?P<whom>{_WHOM_ALL}) "
+        rf"\b(?P<who>{_WHO_ALL}) {G3}(?:heeft|hebben|had|hadden) {G2L}(?P<whom>{_WHOM_ALL}) "
         rf"{G6}{HIT_PART}\b")),
     ("violence.inverted", re.compile(
-        rf"\b(?:{HIT_PRESENT}|{HIT_PAST}|heeft|had) (?P<who>{_WHO_ALL}) {G2}"
-        rf"(?P<whom>{_WHOM_ALL}) {G5}(?:{HIT_PART}\b)?")),
+        rf"\b(?:{HIT_PRESENT}|{HIT_PAST}) (?P<who>{_WHO_ALL}) {G2L}(?P<whom>{_WHOM_ALL})\b")),
+    ("violence.inverted_perfect", re.compile(
+        rf"\b(?:heeft|had|hebben) (?P<who>{_WHO_ALL}) {G2L}(?P<whom>{_WHOM_ALL}) {G5}"
+        rf"{HIT_PART}\b")),
+    ("violence.l2_order", re.compile(
+        rf"\b(?P<who>{_WHO_ALL}) {G2}(?P<whom>me|mij|ons|{CHILD_VICTIM}) {G2}(?:{HIT_PRESENT}|"
+        rf"{HIT_PAST}|{HIT_PART})\b")),
+    ("violence.touch", re.compile(
+        r"\b(?:komt|kwam|zit|zat|zitten|raakt|raakte|voelt|voelde|betast|betastte|grijpt|"
+        r"greep|knijpt) (?:steeds |altijd |vaak |soms |weer |dan )*(?:aan|in|naar) "
+        r"(?P<whom>mijn) (?:lichaam|borsten|borst|billen|kont|piemel|plassertje|onderkant|"
+        r"geslachtsdeel|vagina|kruis|onderbroek|slip|intieme delen|private delen)\b")),
     ("violence.receive", re.compile(
         rf"\b(?:krijg|krijgen|kreeg|kregen|gekregen|geeft|gaf|geven|gegeven) {G3}"
         rf"(?:{HIT_NOUN}) {G3}(?:van|door) (?P<who>{_WHO_ALL})\b")),
@@ -622,7 +789,8 @@ _VIOLENCE_PATTERNS: List[Tuple[str, Pattern[str]]] = [
     ("violence.passive", re.compile(
         rf"\b(?P<whom>ik|wij|we|mijn (?:kind|kinderen|zoon|dochter|broertje|zusje)) "
         rf"(?:word|worden|werd|werden|ben|zijn|was|waren) {G4}(?:(?:door|van) "
-        rf"(?P<who>{_WHO_ALL}) {G4})?{HIT_PART}\b")),
+        rf"(?P<who>{_WHO_ALL}) {G4})?{HIT_PART}\b(?! (?:door|van) (?:de|het|een|die|mijn) "
+        rf"{INSTITUTION})")),
     ("violence.hurts", re.compile(
         rf"\b(?P<who>{_WHO_ALL}) {G3}(?:doet|deed|heeft) (?P<whom>{_WHOM_ALL}) {G2}"
         rf"(?:pijn|zeer|iets aan|wat aan)\b")),
@@ -637,12 +805,21 @@ _VIOLENCE_PATTERNS: List[Tuple[str, Pattern[str]]] = [
         rf"(?:lichaam|borsten|billen|kont|piemel|plassertje|onderkant|benen|broek))|"
         rf"(?:me|mij) {G3}aan|dingen (?:met|bij) (?:me|mij)|op mijn kamer|in mijn bed|"
         rf"bij mij in bed|onder mijn kleren|mijn kleren uit)\b"
-        rf"(?! (?:te zeuren|te zeiken|kop|hoofd|te vragen))")),
+        rf"(?! (?:te zeuren|te zeiken|kop|hoofd|te vragen|(?:mijn|m|me|de|het) (?:kop|hoofd|"
+        rf"hoofd te|kop te)))")),
+    ("violence.harm_intent", re.compile(
+        rf"\b(?P<who>{_WHO_ALL}) {G3}(?:wil|wilde|gaat|ging|zal|zou|probeert|probeerde) "
+        rf"(?P<whom>me|mij|ons|{CHILD_VICTIM}) {G2}(?:iets|wat|pijn) (?:aandoen|aan doen|"
+        rf"aan te doen|doen|te doen)\b")),
     ("violence.threat", re.compile(
-        rf"\b(?P<who>{_WHO_ALL}) {G3}(?:dreigt|dreigde|heeft gedreigd|bedreigt|bedreigde|"
-        rf"heeft bedreigd) {G2}(?:(?P<whom>me|mij|ons) )?(?:{G3}(?:te slaan|in elkaar|"
-        rf"iets aan te doen|dood|pijn|met een mes|te vermoorden|te schoppen|af te maken|"
-        rf"de kinderen|mijn kinderen|mee te nemen))?")),
+        rf"\b(?P<who>{_WHO_ALL}) {G5}(?:dreigt|dreigde|dreigen|heeft gedreigd|bedreigt|"
+        rf"bedreigde|bedreigen|heeft (?P<whom2>me|mij|ons) bedreigd|heeft bedreigd)"
+        rf"(?: (?P<whom>me|mij|ons|{CHILD_VICTIM}))?(?: {G3}(?P<comp>te slaan|in elkaar|"
+        rf"iets aan te doen|wat aan te doen|dood|pijn|met een mes|met geweld|te vermoorden|"
+        rf"te schoppen|af te maken|te wurgen|te steken|mee te nemen|(?<!af )te pakken))?\b"
+        rf"(?! met (?:een |de |het )?(?:rechtszaak|beslag|"
+        rf"incasso|boete|deurwaarder|afsluiting|ontruiming|kosten|extra kosten|advocaat|"
+        rf"aangifte|brief|brieven|dwangbevel|loonbeslag|schuld))")),
 ]
 
 _DV_RULES: List[_Rule] = [
@@ -655,7 +832,7 @@ _DV_RULES: List[_Rule] = [
        rf"mishandeld)\b"),
     _r("dv.rape", _DV,
        r"\b(?:verkracht|verkrachting|verkrachtte|aangerand|aanranding|seksueel misbruik|"
-       r"seksueel misbruikt|misbruikt|gedwongen tot seks|dwingt me tot seks|seks tegen mijn "
+       r"seksueel misbruikt|gedwongen tot seks|dwingt me tot seks|seks tegen mijn "
        r"wil|tegen mijn wil seks)\b(?! van (?:mijn|de) (?:situatie|pas|goedheid|gegevens))"),
     _r("dv.strangled", _DV,
        r"\b(?:gewurgd|wurgde|wurgt|keel dichtgeknepen|keel dicht geknepen|blauw oog|"
@@ -675,12 +852,15 @@ _UNSAFE_RULES: List[_Rule] = [
        rf"\bonveilig(?:e)? (?:thuis|thuissituatie|situatie thuis)\b|\bthuis {G3}onveilig\b",
        negatable=False),
     _r("unsafe.feel_unsafe", _UC,
-       rf"\bvoel (?:me|mij|ik me) {G2}(?:niet|nooit|on) ?(?:meer |echt )?veilig\b",
+       rf"\bvoel (?:me|mij|ik me) {G2}(?:niet|nooit|on) ?(?:meer |echt )?veilig\b"
+       rf"(?! (?:met|op|online|over|in de app|op internet|bij de bank|bij het pinnen|"
+       rf"met mijn (?:gegevens|geld|pincode|pas|data))\b)",
        negatable=False),
     _r("unsafe.afraid_home", _UC,
-       rf"\b(?:durf|durven|durfde|wil|wou|kan) {G3}niet (?:meer )?(?:terug )?(?:naar huis|"
-       rf"thuis te komen|thuis komen|naar binnen|naar mijn (?:vader|moeder|pa|ma|papa|mama))\b",
-       negatable=False),
+       rf"\b(?:(?:durf|durven|durfde) {G3}niet (?:meer )?(?:terug )?|(?:wil|wou|kan) {G3}"
+       rf"(?:niet (?:meer (?:terug )?|terug )|nooit meer (?:terug )?))(?:naar huis|"
+       rf"thuis te komen|thuis komen|naar binnen|naar mijn (?:vader|moeder|pa|ma|papa|"
+       rf"mama))\b", negatable=False),
     _r("unsafe.afraid_home2", _UC,
        rf"\b(?:bang|eng|doodsbang|angstig) {G2}(?:om |te )?(?:naar huis|thuis te komen|"
        rf"thuis|naar binnen te gaan|om naar huis)\b|\bthuis {G3}(?:eng|gevaarlijk|"
@@ -693,6 +873,12 @@ _UNSAFE_RULES: List[_Rule] = [
        r"\bslaap (?:liever )?(?:buiten|op straat) dan thuis\b"),
 ]
 
+_VIOLENT_PERSON_RE = re.compile(
+    rf"\b(?P<who>{_WHO_ALL}) {G2}(?:is|wordt|word|werd|was|kan|blijft) {G3}(?:heel |erg |zo |"
+    rf"vaak |soms |echt |weer )*(?:gewelddadig|agressief|handtastelijk)\b"
+)
+_VIOLENCE_PATTERNS.append(("violence.violent_person", _VIOLENT_PERSON_RE))
+
 _DV_AFRAID_PARTNER = _r(
     "dv.afraid_partner", _DV,
     rf"\b(?:bang|doodsbang|angstig|schrik) {G2}(?:voor|van) {PARTNER}\b")
@@ -702,22 +888,21 @@ _DV_AFRAID_PARTNER = _r(
 # rules, with their negation handling, have already decided).
 _GLUED_PHRASES: List[Tuple[str, Kinds, Tuple[str, ...]]] = [
     ("glued.suicide", _SUI, (
-        "wil niet meer leven?", "wil niet meer bestaan", "ik wil dood", "wil dood gaan",
-        "wil doodgaan", "wil sterven", "wil er niet meer zijn", "einde? aan mijn leven",
+        "wil niet?t? meer leven?", "wil niet?t? meer bestaan", "ik wil dood", "wil dood gaan",
+        "wil doodgaan", "wil sterven", "wil er niet?t? meer zijn", "einde? aan mijn leven",
         "er een einde? aan maken", "nooit meer wakker worden", "beter af zonder mij",
-        "mezelf van kant maken", "mezelf ophangen", "ik wil niet meer leven?",
-        "niet meer willen leven?",
+        "mezelf van kant maken", "mezelf ophangen", "niet?t? meer willen leven?",
     )),
     ("glued.self_harm", (CrisisKind.SUICIDE, CrisisKind.SELF_HARM), (
         "mezelf iets aan ?doen", "mezelf iets aan te doen", "mezelf wat aan ?doen",
-        "ik snijd? mezelf", "ik kras mezelf", "mezelf pijn doen",
+        "snijd? mezelf", "kras mezelf", "mezelf pijn doen",
     )),
     ("glued.abuse", _AC, tuple(
         f"(?:mijn|mn|me) {who} (?:slaat|schopt|mishandelt|misbruikt) (?:me|mij)"
         for who in ("(?:vader|moeder|papa|mama|pa|ma|stiefvader|stiefmoeder|stiefpa|stiefma)",)
     )),
     ("glued.unsafe", _UC, (
-        "niet veilig thuis", "durf niet naar huis", "onveilig thuis",
+        "niet?t? veilig thuis", "durf niet?t? naar huis", "onveilig thuis",
     )),
 ]
 
@@ -725,7 +910,10 @@ _GLUED_PHRASES: List[Tuple[str, Kinds, Tuple[str, ...]]] = [
 def _glued_patterns(phrases: Tuple[str, ...]) -> Tuple[Tuple[Pattern[str], int], ...]:
     """Each phrase as a pattern with optional spaces, with its number of words."""
     return tuple(
-        (re.compile(rf"(?<![a-z]){p.replace(' ', ' ?')}(?![a-z])"), p.count(" ") + 1)
+        (
+            re.compile(rf"(?<![a-z])(?P<pre>(?:ik ?|k ?)?){p.replace(' ', ' ?')}(?![a-z])"),
+            p.count(" ") + 1,
+        )
         for p in phrases
     )
 
@@ -735,11 +923,20 @@ _GLUED: List[Tuple[str, Kinds, Tuple[Tuple[Pattern[str], int], ...]]] = [
 ]
 
 
+# A glued phrase leaves a long token made of several words; without one, skip the pass.
+_GLUED_TOKEN_RE = re.compile(
+    r"\b(?=[a-z]{7,})[a-z]*(?:wil|niet|nie|dood|mezelf|veilig|slaat|schopt|leven|leve|einde?|"
+    r"wakker|zonder|kant|ophangen|snijd?|kras|pijn|durf|thuis|mishandelt|misbruikt|sterven|"
+    r"bestaan|zijn|beter|meer|aan)[a-z]*\b"
+)
+
+
 def _glued_hit(patterns: Tuple[Tuple[Pattern[str], int], ...], norm: str) -> bool:
     """A phrase match with at least one missing space and no negation around it."""
     for pattern, words in patterns:
         for m in pattern.finditer(norm):
-            if m.group(0).count(" ") < words - 1 and not _negated(norm, m.start(), m.end()):
+            core = m.group(0)[len(m.group("pre")) :]
+            if core.count(" ") < words - 1 and not _negated(norm, m.start(), m.end()):
                 return True
     return False
 
@@ -748,17 +945,14 @@ def _glued_hit(patterns: Tuple[Tuple[Pattern[str], int], ...], norm: str) -> boo
 # Idioms and ambiguous despair
 # ---------------------------------------------------------------------------------------
 
-_STRESS_WORDS = (
-    r"(?:stress|zorgen|schulden|schuld|rekening|rekeningen|brieven|aanmaningen|aanmaning|"
-    r"deurwaarder|deurwaarders|schuldeisers|incasso|incassobureaus|belasting|"
-    r"belastingdienst|kosten|prijzen|huur|geld|werk|school|toetsen|lachen|schaamte|"
-    r"verveling|kou|honger|hitte|dorst|zenuwen|spanning|vermoeidheid|gedoe|papierwerk|"
-    r"formulieren|wachten|regels|gemeente|energierekening|eindafrekening)"
-)
 _IDIOM_RE = re.compile(
     "|".join(
         [
             rf"\b(?:ga|gaat|gaan|ging|gingen) {G3}dood (?:van|aan|om|door|bij) ",
+            r"\b(?:sterf|sterft|sterven|stierf|bezwijk|bezwijkt) (?:nog |bijna |echt )*"
+            r"(?:van|aan|onder) ",
+            r"\bwil (?:wel )?dood van (?:schaamte|de schaamte)\b|\bdoodsteek\b",
+            r"\bklap in (?:mijn|het|ons|je|m|haar|zijn) (?:gezicht|smoel)\b",
             r"\bdaar ga (?:je|ik) {G2}dood (?:van|aan)\b".replace("{G2}", G2),
             r"\bom dood te (?:gaan|vallen)\b|\bom van dood te gaan\b",
             r"\b(?:moordend|moordende|moorddadig|moorddadige|dodelijk duur|dodelijk saai|"
@@ -788,11 +982,12 @@ _IDIOM_RE = re.compile(
             rf"(?:vermoordt|vermoorden|maakt|maken|sloopt|slopen|wurgt|wurgen|killt|"
             rf"nekt|nekken) {G2}(?:me|mij|ons)\b",
             rf"\b(?:vermoordt|vermoorden|vermoord|maakt|gaat|zal) (?:me|mij|ons) {G3}"
-            rf"(?:vermoorden |dood |af )? {G2}(?:als|wanneer|zodra) (?:ze|hij|zij|die|mijn|mn) "
+            rf"(?:vermoorden |dood |af )?{G2}(?:als|wanneer|zodra) (?:ze|hij|zij|die|mijn|mn) "
             rf"{G6}(?:ziet|zien|hoort|horen|merkt|merken|weet|weten|ontdekt|ontdekken|"
             rf"erachter komt|erachter komen|erachter|leest|lezen|vindt|vinden|"
             rf"thuiskomt|kapot|kwijt|zag|hoorde)",
-            r"\b(?:is|was|wordt|word|een) (?:echt |totale |complete |gewoon |een )*"
+            r"(?<!leven )(?<!leven is )(?<!leven was )\b(?:is|was|wordt|word|een) "
+            r"(?:echt |totale |complete |gewoon |een )*"
             r"(?:ramp|drama|nachtmerrie|hel|crime|marteling|hel op aarde)\b",
             r"\bik dood de tijd\b|\bde tijd (?:te )?doden\b|\bkilling\b|\bover mijn lijk\b",
             r"\bhet mes (?:zetten |gezet |zet |erin )?in\b|\bhet mes erin\b|\bmes zetten in\b",
@@ -808,10 +1003,17 @@ _IDIOM_RE = re.compile(
     )
 )
 
+DESPAIR_NOUN = (
+    r"(?:stress|zorgen|schulden|schuld|ellende|situatie|alles|dit|dat|leven|druk|spanning|"
+    r"verdriet|problemen|rekeningen|brieven|deurwaarder|deurwaarders|schuldeisers|"
+    r"aanmaningen|gedoe|moeite|pijn|angst|onzekerheid)\b"
+)
+
 _CHECK_RULES: List[Tuple[str, Pattern[str]]] = [
     ("check.not_see_it", re.compile(
         rf"\bzie {G2}(?:het|t|dit) {G3}niet (?:meer |langer )?(?:zitten|zien zitten)\b|"
-        rf"\bzie {G2}(?:het|t) {G2}(?:niet|nie) meer\b|\bzie {G3}geen (?:uitweg|toekomst|"
+        rf"\bzie {G2}(?:het|t) {G2}(?:niet|nie) meer\b(?!.*\b(?:bril|ogen|oog|scherm|"
+        rf"letters|tekst|brief|lezen)\b)|\bzie {G3}geen (?:uitweg|toekomst|"
         rf"zin|licht|uitkomst|einde|hoop|perspectief|reden)\b|\bzie {G2}het nut "
         rf"{G2}niet meer\b|\bzie geen (?:enkele )?(?:uitweg|toekomst)\b")),
     ("check.cant_anymore", re.compile(
@@ -821,38 +1023,52 @@ _CHECK_RULES: List[Tuple[str, Pattern[str]]] = [
         rf"terug|bereiken|krijgen|doen|sparen|zijn|gebruiken|afbetalen|betaald|kwijt|"
         rf"lenen|uitgeven|sporten|voetballen|mee|zien|lezen|open|volgen|halen|ontvangen|"
         rf"rijden|tanken|verwarmen|stoken|wonen|huren|ophoesten|aflossen|dragen)\b)"
-        rf"(?: (?:hoor|echt|zo|joh|gewoon|nu|hiermee|met|van|door|verder|,|en|ik|het|"
-        rf"alles|want|maar|dit|meer|nou|man|op|tegen|zonder|,)\b|\s*$| ,)")),
+        rf"(?: (?:hoor|echt|zo|joh|gewoon|nu|hiermee|verder|,|en|ik|het|alles|want|maar|"
+        rf"dit|meer|nou|man|op|door|zonder hulp)\b|\s*$| ,|"
+        rf" (?:met|van|door|onder) (?:(?:die|deze|al die|al|dit|de|het|mijn|alle) ){{0,2}}"
+        rf"{DESPAIR_NOUN})")),
+    ("check.cant_take_it", re.compile(
+        r"\bkan (?:er|het|dit|dat) (?:echt |gewoon |bijna )?(?:niet|nie) (?:meer|langer) "
+        r"(?:tegen|aan|hebben|handelen)\b")),
     ("check.cant_go_on", re.compile(
         rf"\b(?:kan|kunnen|wil|wou|hoef) {G3}(?:niet|nie) (?:meer|langer) (?:verder|door|"
         rf"doorgaan|verder gaan)\b|\bwaarom (?:zou|moet) ik {G2}(?:nog )?(?:door|verder|"
         rf"doorgaan|verder gaan|blijven|leven)\b")),
     ("check.cant_hold", re.compile(
         rf"\b(?:hou|houd|houden|trek|trekken|kan|red|redden) {G3}(?:het|t|dit|dat) {G3}"
-        rf"(?:niet|nie) (?:meer|langer) (?:vol|uit|aan|op)?\b(?! (?:te )?(?:betalen|om))|"
+        rf"(?:niet|nie) (?:meer|langer)(?: (?:vol|uit|aan|op))?\b(?! (?:te )?(?:betalen|om))|"
         rf"\bhoud? {G2}(?:het|t|dit) (?:echt )?niet vol\b|\bkan (?:het|dit) niet (?:meer )?"
         rf"(?:aan|aan zo|opbrengen)\b")),
     ("check.no_point", re.compile(
-        rf"\b(?:heeft|hebben|heeft het|is) {G3}(?:geen|weinig) (?:zin|nut) (?:meer)?\b|"
+        rf"\b(?:heeft|hebben|heeft het|is) {G3}(?:geen|weinig) (?:zin|nut)(?: meer)?\b|"
         rf"\bwat (?:heeft|is) {G2}(?:het|dit|dat|alles) {G2}(?:nog |voor )*(?:voor )?"
         rf"(?:zin|nut)\b|\balles is (?:zinloos|uitzichtloos|hopeloos)\b|\b(?:zinloos|"
         rf"uitzichtloos|hopeloos) (?:allemaal|alles|bestaan)\b|\bgeen hoop meer\b|"
         rf"\bheb geen hoop\b")),
     ("check.dont_know_anymore", re.compile(
         rf"\bweet {G1}(?:het|t) {G2}(?:allemaal |echt |gewoon |zelf |even )*niet (?:meer|"
-        rf"langer)\b(?! (?:{W} ){{0,2}}(?:hoe|wat|waar|wanneer|wie|welke|of)\b)|"
+        rf"langer)\b(?! (?:{W} ){{0,2}}(?:hoe|wat|waar|wanneer|wie|welke|of|precies|zeker|"
+        rf"goed|exact|hoeveel|uit mijn hoofd|meer precies|zo goed|welk|waarom)\b)|"
         rf"\bweet {G1}(?:het|t) {G2}niet meer (?:hoe|wat) (?:ik|het) (?:verder|moet)\b(?! "
         rf"(?:betalen|doen met|aanvragen))")),
+    ("check.fed_up", re.compile(
+        r"\bben (?:het )?(?:allemaal |alles )?(?:zo |echt |helemaal |gewoon )*(?:zat|beu|"
+        r"spuugzat|kotsbeu)(?= ,| *$| (?:hoor|echt|man|joh|allemaal)\b)|"
+        r"\b(?:wordt|word|is|gaat) (?:me|mij|ons) (?:allemaal |echt |gewoon |nu )*te (?:veel|"
+        r"zwaar)\b|\bhet (?:is|wordt) (?:allemaal |echt |gewoon |me )*te (?:veel|zwaar)"
+        r"(?= ,| *$| voor (?:mij|me)\b)|\bheb niemand (?:meer)?(?= ,| *$| die\b)|"
+        r"\bweet {G1}(?:het )?niet meer hoe (?:ik|het|we) (?:verder|door) ".replace("{G1}", G1)
+        + r"(?:moet|moeten|kan|kunnen|gaan)\b")),
     ("check.never_born", re.compile(
         rf"\b(?:nooit|niet) (?:geboren|op de wereld)\b|\b(?:had|wou|wilde) {G3}"
         rf"(?:nooit|niet) {G2}geboren\b", )),
     ("check.no_life", re.compile(
-        rf"\b(?:heb|hebben) (?:echt |gewoon |helemaal )?geen leven (?:meer)?\b|"
+        rf"\b(?:heb|hebben) (?:echt |gewoon |helemaal )?geen leven(?: meer)?\b|"
         rf"\b(?:mijn|m|het) leven {G2}(?:is|heeft) {G2}(?:geen zin|zinloos|kapot|"
         rf"voorbij|niks meer waard|waardeloos|een hel|niets waard)\b|\bleven {G2}"
         rf"(?:heeft|is) {G2}geen zin\b")),
     ("check.disappear", re.compile(
-        rf"\b(?:wil|wou|wilde|zou willen|wens|liefst|kon ik) {G3}(?:verdwijnen|weg van "
+        rf"\b(?:wil|wou|wilde|zou willen|wens|liefst|kon ik) {FILLER2}(?:verdwijnen|weg van "
         rf"alles|weg zijn|er tussenuit|wegzakken|oplossen in het niets|ophouden te bestaan|"
         rf"weglopen van alles|niet meer wakker|slapen en)\b")),
     ("check.want_no_more", re.compile(
@@ -865,13 +1081,19 @@ _CHECK_RULES: List[Tuple[str, Pattern[str]]] = [
         rf"(?:zien zitten|aan)\b")),
     ("check.go_under", re.compile(
         rf"\bga {G2}(?:er |eraan |hieraan |daaraan )?(?:aan )?onderdoor\b|\b(?:ga|gaan) "
-        rf"{G2}kapot (?:aan|van|hieraan|eraan)\b|\bik ga dood\b(?! (?:van|aan|om|door|bij))|"
+        rf"{G2}kapot (?:aan|van|hieraan|eraan)\b|\bik ga dood\b(?! (?:van|aan|om|door|bij))"
+        rf"(?! {WIDE}(?:grapje|grap|haha|hihi|lol|geintje|jk)\b)|"
         rf"\bhoeft {G2}(?:voor mij |allemaal )*niet meer\b|\bhet leven is (?:zwaar|"
         rf"te zwaar|kut|klote|zinloos)\b|\b(?:ik |we )?(?:zijn|ben) wanhopig\b|\bwanhoop\b|"
         rf"\bgeen uitweg\b|\bniemand kan (?:me|mij|ons) (?:nog )?helpen\b")),
 ]
 
 # "als ik dood ben" in a question about inheritance or funeral costs: a check, no crisis.
+_WHAT_HAPPENS_RE = re.compile(
+    r"\bwat (?:gebeurt|gebeuren|doen|moeten) (?:er )?(?:dan )?(?:met|als)\b|"
+    r"\b(?:krijgen|erven|betalen|krijgt|erft|betaalt) (?:\w+ ){0,3}(?:mijn|de|die|al mijn) "
+    r"(?:schulden|schuld|hypotheek|huur|leningen)\b"
+)
 _ESTATE_RE = re.compile(
     r"\b(?:erfenis|nalatenschap|testament|erven|erfgenamen|nabestaanden|uitvaart|"
     r"begrafenis|crematie|overlijdensrisico|levensverzekering|uitvaartverzekering)\b"
@@ -933,12 +1155,16 @@ def _minor_hint(norm: str, rule_minor: bool) -> bool:
 # ---------------------------------------------------------------------------------------
 
 _NEG_WORDS = frozenset({"niet", "nooit", "geen", "never", "nimmer"})
-_STOP_WORDS = frozenset({"of", "maar", "en", "want", "dat", "omdat", "als", "toen", ","})
+_STOP_WORDS = frozenset(
+    {"of", "maar", "en", "want", "dat", "omdat", "als", "toen", ",", "waar", "wat", "hoe", "wie",
+     "wanneer", "welke", "waarom", "hoeveel", "zodat"}
+)
 
 
 def _negated(norm: str, start: int, end: int) -> bool:
     """A negation just before a match (same clause) or right after it."""
-    before = norm[:start].split()[-3:]
+    head = norm[start:end].split()[:1]
+    before = [] if head and head[0] in _STOP_WORDS else norm[:start].split()[-3:]
     for tok in reversed(before):
         if tok in _STOP_WORDS:
             break
@@ -950,6 +1176,171 @@ def _negated(norm: str, start: int, end: int) -> bool:
     if after and after[0] == "niet":
         return not (len(after) > 1 and after[1] in ("meer", "alleen", "langer", "zomaar"))
     return False
+
+
+# Cheap pre-filters: a rule only runs when one of these substrings occurs in the text.
+# They must be implied by every match of the rule (they only save time).
+_TRIGGERS: Dict[str, Tuple[str, ...]] = {
+    "acute.weapon": ("mes", "pistool", "wapen", "geweer", "bijl", "revolver", "machete"),
+    "acute.weapon_weak": ("hamer", "schaar", "knuppel", "fles", "staaf", "breekijzer"),
+    "acute.weapon2": ("mes", "pistool", "wapen", "geweer", "bijl", "schaar"),
+    "acute.strangling_now": ("wurg", "keel", "help"),
+    "acute.in_danger": ("gevaar",),
+    "acute.mortal": ("levensgevaar",),
+    "acute.kill_threat": ("moord", "dood", "doden", "afmaken", "af te maken", "kapot", "steken",
+                          "schieten", "wurgen", "doen"),
+    "acute.kill_threat2": ("moord", "doodt", "steekt", "wurg", "schiet"),
+    "acute.overdose": ("geslikt", "ingenomen", "genomen", "opgegeten", "leeggegeten", " op"),
+    "acute.call_112": ("112", "politie"),
+    "acute.hit_now": (" nu", " net", "op dit moment"),
+    "suicide.word": ("moor", "mort", "mord", "doding", "su", "levensmoe", "doods"),
+    "suicide.was_dead": (" ik ",),
+    "suicide.rather_dead": ("dood", "sterven", "leven", "bestaan", "geboren", "niet"),
+    "suicide.better_without": ("zonder",),
+    "suicide.nobody_miss": ("mis",),
+    "suicide.jump": ("spring", "sprong", "gooi", "werp", "lopen", "loop"),
+    "suicide.jump_rev": ("spring", "gooi", "werp", "lopen", "stappen"),
+    "suicide.jump2": ("flat", "brug", "dak", "spoor", "balkon", "rails", "perron"),
+    "suicide.method": ("pil", "medicijn", "tablet", "paracetamol", "oxazepam", "morfine",
+                       "insuline"),
+    "suicide.method_hoard": ("pil", "medic", "tablet", "paracetamol", "oxazepam", "insuline",
+                             "antidepressiva"),
+    "suicide.rope": ("touw", "strop"),
+    "dv.smashes": ("kapot", "stuk", "met "),
+    "unsafe.afraid_parent": ("bang", "angstig", "schrik", "bibber"),
+    "dv.afraid_partner": ("bang", "angstig", "schrik"),
+    "suicide.want_dead": ("dood", "sterven", "overlijden"),
+    "suicide.want_dead_inv": ("dood", "sterven"),
+    "suicide.wish_dead": ("dood", "sterf", "stierf", "overlijd", "overleed", "niet meer",
+                          "nooit"),
+    "suicide.no_more_life": ("leven", "bestaan", "ademen"),
+    "suicide.no_more_life_can": ("leven", "bestaan"),
+    "suicide.no_more_life_l2": ("leven", "bestaan"),
+    "suicide.jump_bare": ("spring",),
+    "suicide.doubt_living": ("leven", "bestaan"),
+    "suicide.no_more_life2": ("leven", "bestaan"),
+    "suicide.not_be_there": ("niet meer", "niet langer"),
+    "suicide.when_gone": ("niet meer", "niet langer"),
+    "suicide.end_it": ("eind", "end", "punt"),
+    "suicide.end_it2": ("eind", "punt"),
+    "suicide.end_life": ("eind", "end", "punt"),
+    "suicide.make_end": ("eind", "punt"),
+    "suicide.want_dead_zin": ("dood", "sterven", "eind"),
+    "suicide.leave_world": ("wereld", "aarde", "leven"),
+    "suicide.worth_more_dead": ("als ik",),
+    "suicide.better_not_be": ("niet",),
+    "suicide.end_all": ("eind", "punt"),
+    "suicide.take_life": ("leven",),
+    "suicide.kill_self_reflexive": ("kant", "leven", "hang"),
+    "suicide.method_dose": ("pil", "paracetamol", "medicijn", "tablet", "insuline", "dodelijk",
+                            "overdosis"),
+    "suicide.never_wake": ("wakker", "staan"),
+    "suicide.sleep_forever": ("voorgoed", "voor altijd", "eeuwig", "definitief"),
+    "suicide.life_done": ("leven", "bestaan"),
+    "suicide.think_death": ("dood", "sterven", "doding", "eind", "stoppen", "leven", "zijn"),
+    "suicide.farewell": ("afscheid",),
+    "suicide.if_dead": ("dood", "overleden", "niet meer"),
+    "suicide.english": ("kill", "kms", "unalive", "die", "dead", "suicid", "end "),
+    "self_harm.word": ("zelfbeschadig", "zelfverwond", "automutilatie", "harm",
+                       "zelf beschadig", "zelfverminking", "snijgedrag"),
+    "self_harm.cut_self": ("snij", "sneed", "kras", "brand", "prik", "kerf", "kerv",
+                           "beschadig", "verwond", "sla", "bijt"),
+    "self_harm.cut_in_rev": ("snij", "sneed", "kras", "kerf", "kerv", "brand", "gesneden"),
+    "self_harm.did_again": ("gekrast", "gesneden", "gekerfd", "gebrand", "geprikt"),
+    "self_harm.cut_in": ("gesneden", "gekrast", "gekerfd", "gebrand", "snij", "kras", "sneed",
+                         "brand"),
+    "self_harm.cut_me_past": ("gesneden", "gekrast", "gebrand", "bekrast", "gekerfd",
+                              "verwond", "beschadigd", "pijn"),
+    "self_harm.pain_self": ("mezelf",),
+    "self_harm.habit": ("snijden", "krassen", "kerven", "branden"),
+    "self_harm.cut_bare": ("snij", "kras", "kerf"),
+    "self_harm.scratch_open": ("krab",),
+    "self_harm.scratch_help": ("snijden", "krassen", "kerven", "mezelf pijn"),
+    "self_harm.marks": ("krassen", "sneetjes", "sneden", "snijwonden", "littekens", "wondjes",
+                        "brandplekken"),
+    "self_harm.head_wall": ("tegen",),
+    "self_harm.do_self_sth": ("iets", "wat"),
+    "self_harm.mezelf_iets": ("iets", "wat"),
+    "dv.word": ("geweld", "mishandeling"),
+    "dv.home_violence": ("geweld", "slaan", "vechten", "klappen", "mishandel", "geslagen"),
+    "dv.rape": ("verkracht", "aangerand", "aanranding", "misbruik", "seks"),
+    "dv.strangled": ("wurg", "keel", "blauw", "muur", "trap", "elkaar"),
+    "unsafe.not_safe_home": ("veilig",),
+    "unsafe.feel_unsafe": ("veilig",),
+    "unsafe.afraid_home": ("huis", "thuis", "binnen", "naar mijn"),
+    "unsafe.afraid_home2": ("bang", "eng", "angstig", "gevaarlijk"),
+    "unsafe.run_away": ("weg", "buiten", "straat"),
+    "acute.happening": ("deur", "binnen", "trappen", "breken", "slaan", "pakken", "wurgen",
+                        "opgesloten", "help", "hulp", "112", "politie"),
+}
+_HIT_STEMS = ("sla", "sloeg", "schop", "trap", "stomp", "mep", "mishandel", "wurg", "duw",
+              "verkracht", "misbruik", "knijp", "kneep", "bijt", "beet", "beuk", "ramt",
+              "aanrand")
+_PART_STEMS = ("geslagen", "geschopt", "getrapt", "gestompt", "gemept", "mishandeld",
+               "gewurgd", "geduwd", "verkracht", "misbruikt", "bedreigd", "geknepen",
+               "gebeten", "aangerand", "betast", "gebeukt", "pijn", "opgesloten",
+               "aangevallen", "gemolesteerd")
+_VIOLENCE_TRIGGERS: Dict[str, Tuple[str, ...]] = {
+    "violence.active": _HIT_STEMS,
+    "violence.inverted": _HIT_STEMS,
+    "violence.inverted_perfect": _PART_STEMS,
+    "violence.l2_order": _HIT_STEMS + _PART_STEMS,
+    "violence.touch": (" aan mijn ", " in mijn ", " naar mijn "),
+    "violence.sexual": (" aan", "dingen", "kamer", " bed", "kleren"),
+    "violence.perfect": _PART_STEMS,
+    "violence.passive": _PART_STEMS,
+    "violence.receive": ("klap", "mep", "slaag", "rammel", "schop", "trap", "tik", "stomp",
+                         "blauw"),
+    "violence.gives": ("klap", "mep", "slaag", "rammel", "schop", "trap", "tik", "stomp",
+                       "blauw"),
+    "violence.hurts": (" pijn", " zeer", " aan"),
+    "violence.hair": ("haar", "haren", "kamer", "trap", "muur", "naar", "grond", "arm"),
+    "violence.harm_intent": ("iets", "wat", "pijn"),
+    "violence.threat": ("dreig",),
+    "violence.violent_person": ("gewelddadig", "agressief", "handtastelijk"),
+}
+
+
+_TRIGGER_RES: Dict[str, Pattern[str]] = {
+    name: re.compile("|".join(re.escape(sub) for sub in subs))
+    for name, subs in (*_TRIGGERS.items(), *_VIOLENCE_TRIGGERS.items())
+}
+
+
+# "een film over zelfmoord", "op school over huiselijk geweld": a topic, not a disclosure.
+_TOPIC_RE = re.compile(
+    r"\b(?:film|films|serie|boek|werkstuk|spreekbeurt|les|lessen|documentaire|artikel|"
+    r"presentatie|opdracht|project|verhaal|programma|video|podcast|nieuws|"
+    r"campagne|voorlichting|folder|website) (?:\w+ ){0,2}(?:over|van|met|tegen|rond) "
+    r"(?:het onderwerp |het thema |de preventie van |preventie van )?$"
+)
+_TOPIC_RULES = frozenset({"suicide.word", "dv.word"})
+
+
+_OWN_THOUGHT_RE = re.compile(
+    r"\b(?:denk|dacht|wil|wou|overweeg|overwoog|voel|gedachten|zelf ook|ik ook|soms ook|"
+    r"herken|bang dat ik)\b"
+)
+
+
+def _topic_only(rule: _Rule, norm: str) -> bool:
+    """True when every match of a bare keyword rule is framed as a topic (a film, an essay).
+
+    Never when the speaker also talks about their own thoughts (``... en nu denk ik er
+    zelf ook aan``).
+    """
+    if _OWN_THOUGHT_RE.search(norm):
+        return False
+    for m in rule.pattern.finditer(norm):
+        if not _TOPIC_RE.search(norm[max(0, m.start() - 60) : m.start()]):
+            return False
+    return True
+
+
+def _triggered(name: str, norm: str) -> bool:
+    """False when the rule cannot match (none of its trigger substrings occurs)."""
+    trigger = _TRIGGER_RES.get(name)
+    return trigger is None or trigger.search(norm) is not None
 
 
 def _search(rule_re: Pattern[str], norm: str, negatable: bool) -> bool:
@@ -995,28 +1386,53 @@ def _classify(who: Optional[str], whom: Optional[str]) -> Tuple[Kinds, bool]:
 
 
 def _violence(norm: str) -> List[Tuple[str, Kinds, bool, bool]]:
-    """(rule, kinds, minor, pronoun_actor) for each violence pattern that matches."""
+    """(rule, kinds, minor, pronoun_actor) for each violence pattern that matches.
+
+    A parent hurting a speaker who states an adult age is family violence against an
+    adult: ``domestic_violence`` instead of ``abuse_child``.
+    """
     found: List[Tuple[str, Kinds, bool, bool]] = []
+    age = _speaker_age(norm)
+    adult = age is not None and age >= 18
     for name, pattern in _VIOLENCE_PATTERNS:
+        if not _triggered(name, norm):
+            continue
         for m in pattern.finditer(norm):
             if _negated(norm, m.start(), m.end()):
                 continue
             groups = m.groupdict()
             who = groups.get("who")
             whom = groups.get("whom")
+            if name == "violence.touch":
+                whom = "me"
             if name == "violence.passive":
                 subj = (whom or "ik").strip()
                 whom = "me" if subj in ("ik", "wij", "we") else subj
-            if name == "violence.threat" and not whom and not re.search(
-                r"(?:te slaan|in elkaar|iets aan te doen|dood|pijn|mes|vermoorden|schoppen|"
-                r"af te maken|kinderen|mee te nemen)", m.group(0)
-            ):
-                continue
+            if name == "violence.threat":
+                whom = whom or groups.get("whom2")
+                actor = (who or "").strip()
+                close = bool(
+                    _PARENT_ONLY_RE.match(actor) or _PARTNER_ONLY_RE.match(actor)
+                )
+                child = bool(whom) and _CHILD_VICTIM_RE.match(whom.strip()) is not None
+                if not groups.get("comp") and not (close and whom and not child):
+                    continue
             kinds, minor = _classify(who, whom)
-            pronoun = bool(who) and re.match(rf"^{PRONOUN}$", who.strip()) is not None
+            if adult and kinds == _AC and (whom or "me").strip() in _SELF_OBJECTS:
+                kinds = _DV
+            if name == "violence.violent_person" and _PARENT_ONLY_RE.match((who or "").strip()):
+                kinds, minor = _UC, True
+            if _ALSO_CHILD_RE.match(norm, m.end()):
+                kinds = (*kinds, CrisisKind.ABUSE_CHILD)
+            pronoun = bool(who) and _PRONOUN_ONLY_RE.match(who.strip()) is not None
             found.append((name, kinds, minor, pronoun))
             break
     return found
+
+
+# "mijn man slaat mij en de kinderen": a second, child victim right after the match.
+_ALSO_CHILD_RE = re.compile(rf" (?:en|,|en ook|of) (?:ook )?{CHILD_VICTIM}\b")
+_PRONOUN_ONLY_RE = re.compile(rf"^{PRONOUN}$")
 
 
 # ---------------------------------------------------------------------------------------
@@ -1029,6 +1445,26 @@ def _mask_idioms(norm: str) -> str:
     return _IDIOM_RE.sub(" , ", norm)
 
 
+_FIN_SUICIDE_RE = re.compile(
+    r"\b(?:financiele|financieel|economische|sociale|commerciele) zelfmoord\b|"
+    r"\bzelfmoord (?:voor|met) (?:je|mijn|ons|de) (?:budget|portemonnee|geld|bankrekening|"
+    r"rekening)\b"
+)
+
+
+def _suppressed(rule: _Rule, norm: str) -> bool:
+    """Context that turns a matching rule off (a topic, an estate question, an idiom)."""
+    if rule.name in _TOPIC_RULES and _topic_only(rule, norm):
+        return True  # "een film over zelfmoord"
+    if rule.name == "suicide.if_dead":
+        # "wat gebeurt er met mijn schulden als ik dood ga": a check, not a crisis line
+        return bool(_ESTATE_RE.search(norm) or _WHAT_HAPPENS_RE.search(norm))
+    if rule.name == "suicide.word" and _FIN_SUICIDE_RE.search(norm):
+        # "dat abonnement was financiele zelfmoord", unless the word occurs elsewhere too
+        return not _search(rule.pattern, _FIN_SUICIDE_RE.sub(" , ", norm), True)
+    return False
+
+
 def detect_crisis(text: str) -> Optional[CrisisResult]:
     """Detect a crisis in a user message; ``None`` when there is none.
 
@@ -1037,7 +1473,8 @@ def detect_crisis(text: str) -> Optional[CrisisResult]:
     """
     try:
         return _detect_crisis(text)
-    except Exception:  # pragma: no cover - a safety net must never break the pipeline
+    except Exception as exc:  # pragma: no cover - a safety net must never break the pipeline
+        _log.error("crisis detector failed: %s", type(exc).__name__)
         return None
 
 
@@ -1051,12 +1488,9 @@ def _detect_crisis(text: str) -> Optional[CrisisResult]:
     pronoun_actor = False
     for rule in (*_ACUTE_RULES, *_SUICIDE_RULES, *_SELF_HARM_RULES, *_DV_RULES,
                  *_UNSAFE_RULES, _DV_AFRAID_PARTNER):
-        if _search(rule.pattern, norm, rule.negatable):
-            if rule.name == "suicide.if_dead" and _ESTATE_RE.search(norm):
-                continue
-            if rule.name == "suicide.word" and _IDIOM_FIN_SUICIDE.search(norm) and not \
-                    _search(_SUICIDE_WORD_STRICT, _IDIOM_FIN_SUICIDE.sub(" , ", norm), True):
-                continue
+        if not _triggered(rule.name, norm) or not _search(rule.pattern, norm, rule.negatable):
+            continue
+        if not _suppressed(rule, norm):
             kinds.update(rule.kinds)
             names.append(rule.name)
             rule_minor = rule_minor or rule.minor
@@ -1065,7 +1499,7 @@ def _detect_crisis(text: str) -> Optional[CrisisResult]:
         names.append(name)
         rule_minor = rule_minor or minor
         pronoun_actor = pronoun_actor or pronoun
-    if not kinds:
+    if not kinds and _GLUED_TOKEN_RE.search(norm):
         for name, gkinds, patterns in _GLUED:
             if _glued_hit(patterns, norm):
                 kinds.update(gkinds)
@@ -1083,12 +1517,6 @@ def _detect_crisis(text: str) -> Optional[CrisisResult]:
     return CrisisResult(kinds=ordered, speaker_is_minor_hint=minor, matched="+".join(names))
 
 
-_IDIOM_FIN_SUICIDE = re.compile(
-    r"\b(?:financiele|financieel|economische|sociale|commerciele) zelfmoord\b|"
-    r"\bzelfmoord (?:voor|met) (?:je|mijn|ons|de) (?:budget|portemonnee|geld|bankrekening|"
-    r"rekening)\b"
-)
-_SUICIDE_WORD_STRICT = _SUICIDE_RULES[0].pattern
 
 
 def is_idiom(text: str) -> bool:
@@ -1120,7 +1548,7 @@ def needs_check(text: str) -> bool:
         masked = _mask_idioms(norm)
         if any(p.search(masked) for _, p in _CHECK_RULES):
             return True
-        return bool(_IF_DEAD_RE.search(masked))
+        return bool(_IF_DEAD_RE.search(masked)) and not _ESTATE_RE.search(masked)
     except Exception:  # pragma: no cover
         return False
 
@@ -1149,45 +1577,61 @@ _ACUTE_NEED_RULES: List[Tuple[AcuteNeed, Pattern[str]]] = [
     (AcuteNeed.NO_FOOD_TODAY, re.compile(
         rf"\b(?:niks|geen|helemaal niks|geen eten|geen brood|geen boodschappen) (?:meer )?"
         rf"(?:te eten|eten|om te eten|in huis|in de kast|in de koelkast|in de vriezer|"
-        rf"voor het avondeten|voor vanavond|voor de kinderen te eten)\b|"
+        rf"voor het avondeten|voor vanavond|voor de kinderen te eten)\b"
+        rf"(?! (?:voor|van) (?:de|onze|mijn|het) (?:hond|honden|kat|katten|konijn|cavia|"
+        rf"huisdier|huisdieren|vogel|vogels|vis|vissen|paard|hamster)\b)|"
         rf"\b(?:lege|leeg) (?:koelkast|kast|kasten|maag|magen|voorraadkast|vriezer)\b|"
         rf"\b(?:koelkast|kast|kasten|voorraadkast|vriezer) (?:is |zijn |staat |staan )?"
         rf"(?:helemaal |compleet )?leeg\b|"
         rf"\b(?:niks|niet|geen) (?:meer )?(?:gegeten|te eten gehad|eten gehad)\b"
         rf"(?: {G4}(?:sinds|vandaag|gisteren|dagen|dag|twee|drie|geld)\b)?|"
-        rf"\bhonger\b {G6}\b(?:niks|geen eten|geen geld|geen brood|leeg)\b|"
-        rf"\b(?:niks|geen eten|geen geld|leeg)\b {G6}\bhonger\b|"
+        rf"\bhonger\b {WIDE}\b(?:niks|geen eten|geen geld|geen brood|leeg)\b|"
+        rf"\b(?:niks|geen eten|geen geld|leeg)\b {WIDE}\bhonger\b|"
         rf"\b(?:kan|kunnen|kon) {G3}{_NOW} {G2}(?:geen|niks) (?:eten|boodschappen|brood)"
         rf"|\b{_NOW} {G4}(?:geen|niks) (?:eten|brood|boodschappen)\b|\b(?:geen|niks) "
         rf"(?:eten|brood|boodschappen) {G4}{_NOW}\b|"
         rf"\bgeen (?:eten|brood) meer {G4}geen geld\b|"
         rf"\bgeen geld (?:meer )?(?:voor|om) (?:eten|boodschappen|brood|eten te kopen)\b"
-        rf" {G4}{_NOW}\b|\b{_NOW} {G3}(?:een )?(?:voedselpakket|voedselbank|noodpakket)\b"
-        rf" {G6}(?:niks|geen)\b|\b(?:niks|geen eten) {G6}{_NOW} {G3}(?:een )?"
-        rf"(?:voedselpakket|voedselbank)\b|\bmet (?:een )?lege maag\b|"
+        rf" {G4}{_NOW}\b|"
+        rf"\b{_NOW} {WIDE}(?:voedselpakket|voedselbank|noodpakket|eten)\b {WIDE}"
+        rf"(?:we|ik) (?:hebben|heb) (?:echt |helemaal |gewoon )?(?:niks|niets)(?: meer)?"
+        rf"(?: (?:in huis|thuis))?(?= ,| *$)|"
+        rf"\b(?:we|ik) (?:hebben|heb) (?:echt |helemaal |gewoon )?(?:niks|niets)(?: meer)? , "
+        rf"{WIDE}(?:voedselpakket|voedselbank|noodpakket|eten)\b {WIDE}{_NOW}\b|"
+        rf"\bmet (?:een )?lege maag\b|"
         rf"\b(?:niks|niets) meer (?:over )?(?:om|te) (?:eten|koken)\b"
     )),
     (AcuteNeed.NO_ROOF_TONIGHT, re.compile(
-        rf"\b(?:slaap|slapen|sliep|sliepen|staan|sta|stonden|stond|zitten|zit|beland|"
-        rf"belanden|leven|leef) {G4}op straat\b(?! (?:te )?(?:spelen|voetballen|lopen))|"
-        rf"\bop straat (?:gezet|gegooid|beland|terecht)\b|"
+        rf"\b(?:slaap|slapen|sliep|sliepen|beland|belanden|leven|leef|woon|wonen) {G4}"
+        rf"op straat\b(?! (?:te )?(?:spelen|voetballen|lopen)\b)(?! (?:nummer )?\d)|"
+        rf"\b(?:staan|sta|stonden|stond|zitten|zit|staat) {G4}op straat(?= ,| *$| met "
+        rf"(?:{W} )?(?:kinderen|kind|zoon|dochter|baby|gezin|kids|spullen)\b| sinds\b| "
+        rf"(?:vannacht|vandaag|nu)\b)|"
+        rf"\bop straat (?:gezet|gegooid|beland|terecht|slapen|slaap|sliep|sliepen|overnachten|"
+        rf"wonen|leven|staan|moeten slapen)\b|"
+        rf"\b(?:slaap|slapen|sliep|sliepen|overnachten) {G2}buiten\b(?! (?:de|het) )|"
+        rf"\bbuiten (?:slapen|moeten slapen|overnachten)\b|"
         rf"\b(?:zijn|ben|is|heeft ons|heeft mij|hebben ons|hebben mij|hebben me|heeft me) "
         rf"{G3}(?:uit (?:huis|ons huis|de woning|mijn huis|het huis) {G2}(?:gezet|gegooid|"
-        rf"geschopt|gezet)|ontruimd|op straat gezet|eruit gezet|eruit gegooid)\b|"
+        rf"geschopt|gezet)|ontruimd|op straat gezet|eruit gezet|eruit gegooid)\b"
+        rf"(?! (?:worden|wordt|word|te worden|gaan|zullen|zal))|"
         rf"\b(?:huis|woning) is {G2}ontruimd\b|"
         rf"\bgeen (?:plek|plaats|slaapplek|slaapplaats|dak|bed|onderdak|woonplek|huis) "
         rf"{G3}(?:om te slapen|boven (?:mijn|ons|het) hoofd|voor vannacht|vannacht|"
         rf"vanavond|meer)\b|\bgeen (?:slaapplek|slaapplaats|onderdak|dak boven)\b|"
-        rf"\bnergens {G2}(?:om )?(?:te slapen|heen|slapen|naartoe)\b|"
+        rf"\bnergens {G2}(?:om )?(?:te slapen|slapen|te overnachten|te wonen|om te wonen)\b|"
+        rf"\bnergens (?:heen|naartoe) {G2}(?:vannacht|vanavond)\b|"
+        rf"\b(?:vannacht|vanavond) {G3}nergens (?:heen|naartoe)\b|"
         rf"\bwaar {G3}(?:vannacht|vanavond) {G3}(?:slapen|heen|overnachten)\b|"
         rf"\b(?:slaap|slapen|sliep|sliepen|overnachten) {G4}in (?:de|mijn|onze|een) "
         rf"(?:auto|auto s|tent|portiek|park|trappenhuis|fietsenstalling|bushokje|station)\b|"
-        rf"\b(?:ben|zijn|is|we|ik|sinds|nu|al) {G3}dakloos\b|\bdakloos sinds\b|"
+        rf"\b(?:ben|zijn|is|we|ik|sinds|nu|al) {G3}dakloos\b(?! (?:te )?(?:worden|word|wordt|"
+        rf"raken|raakt|gaan|zullen))|\bdakloos sinds\b|"
         rf"\bthuisloos\b(?! (?:te )?worden)"
     )),
     (AcuteNeed.CUTOFF_TODAY, re.compile(
         rf"\b{_UTILITY} {G3}(?:is|zijn|werd|wordt|word|was|hebben ze|heeft|hebben) {G4}{_CUT}\b|"
-        rf"\b{_CUT} {G2}{_UTILITY}\b(?= .*\b(?:sinds|al|vandaag|nu|zitten|we|ik)\b)|"
+        rf"\b(?:hebben|heeft|heb|hadden|had) {G3}{_UTILITY} {G2}{_CUT}\b|"
         rf"\b(?:zitten|zit|zaten|zonder) {G3}(?:zonder )?{_UTILITY}\b|"
         rf"\bzonder (?:stroom|gas|water|licht|elektriciteit|verwarming|warm water|energie)\b|"
         rf"\b(?:hebben|heb|hadden) {G3}geen (?:stroom|gas|water|licht|elektriciteit|"
@@ -1248,5 +1692,3 @@ def _detect_acute_need(text: str) -> Optional[AcuteNeed]:
         return need
     return None
 
-
-_Checker = Callable[[str], bool]

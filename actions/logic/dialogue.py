@@ -216,7 +216,9 @@ def respond(state: State, turn: Turn, services: Optional[Services] = None) -> Li
     if signals.other_language and not state.language_noted:
         state.language_noted = True
         says.append(Say("utter_other_language"))
+    known_before = (state.role, tuple(state.ages), state.municipality)
     answered = _absorb(state, signals, turn)
+    learned = known_before != (state.role, tuple(state.ages), state.municipality)
     new_needs = _new_needs(state, signals)
     understood = answered or bool(new_needs) or acute is not None
     if ASKS_FOR_ADVICE.search(turn.text) and state.needs_open:
@@ -248,7 +250,7 @@ def respond(state: State, turn: Turn, services: Optional[Services] = None) -> Li
             return says + [Say("utter_unknown_place", {"place": place})]
         if ASKS_FOR_ADVICE.search(turn.text):
             return says + [Say("utter_ask_what_need")]
-        if intent == "describe_need" and not signals.gibberish:
+        if (learned or intent == "describe_need") and not signals.gibberish:
             return says + [Say("utter_ask_what_need")]
         return says + _misunderstood(state)
 

@@ -4,7 +4,8 @@ A handover is offered only when a route needs a person (tier 3 or 4, urgent, or 
 asks for someone to look along), the municipality is known, an organisation there takes
 handovers (a reviewer account exists), and the person is not under 16. Then the assistant
 explains what a handover is and asks an explicit yes/no. Anything but a clear yes shares
-nothing. On yes it asks, optionally, how the professional may reach the person; then the
+nothing. On yes it asks how the professional may reach the person (phone or e-mail, either one;
+the review page cannot write into the chat, so "via this chat" is not offered); then the
 action creates the handover (``Say.effect == "create_handover"``).
 
 Youth under 16: no handover to an organisation (UAVG art. 5: in the Netherlands a child
@@ -30,7 +31,6 @@ ASKS_FOR_PERSON = re.compile(
 )
 PHONE = re.compile(r"(?:\+31|0031|0)[\s-]?(?:6[\s-]?(?:\d[\s-]?){8}|[1-9](?:[\s-]?\d){8})")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-VIA_CHAT = re.compile(r"\b(via|in|door) (deze |de )?(chat|app|berichtje)\b|\bhier\b", re.I)
 
 
 def _say(response: str, **values: Any) -> "Say":
@@ -87,15 +87,21 @@ def answer(state: "State", turn: "Turn", signals: Signals) -> List["Say"]:
         contact["phone"] = phone.group(0).strip()
     if email:
         contact["email"] = email.group(0)
-    if VIA_CHAT.search(turn.text) and not contact:
-        contact["via_chat"] = True
+    if not contact:
+        if not state.handover.get("contact_asked_again"):
+            state.handover["contact_asked_again"] = True
+            return [_say("utter_handover_need_contact", organisation=name)]
+        state.handover["consent"] = False
+        state.pending = "anything_else"
+        return [_say("utter_handover_declined"), _say("utter_ask_anything_else")]
     state.handover["contact"] = contact
     state.pending = "anything_else"
     from actions.logic.dialogue import Say
 
-    done = "utter_handover_done" if contact else "utter_handover_done_no_contact"
-    return [Say(done, {"organisation": name}, effect="create_handover"),
-            _say("utter_ask_anything_else")]
+    return [
+        Say("utter_handover_done", {"organisation": name}, effect="create_handover"),
+        _say("utter_ask_anything_else"),
+    ]
 
 
 def summary(state: "State", needs_labels: Dict[str, str]) -> Dict[str, Any]:

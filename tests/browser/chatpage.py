@@ -7,6 +7,10 @@ from typing import List, Optional
 from tests.browser.webdriver import Browser, Element, Keys
 
 STORAGE_KEY = "geldzorgen-chat:conversation"
+PRIVACY_LINE = (
+    "Anoniem: je hoeft geen naam te geven. We bewaren het gesprek onder een code, 30 dagen, "
+    "en jij kunt het altijd wissen."
+)
 
 # Text of an element without the screen-reader-only parts (".gz-sr").
 _TEXT_JS = """
@@ -164,3 +168,31 @@ class ChatPage:
             timeout,
         )
         return self.message_texts(".gz-msg")
+
+
+def open_page(browser: Browser, url: str) -> ChatPage:
+    """Open the chat page at ``url`` with an empty sessionStorage (a fresh conversation)."""
+    browser.get(url + "/")
+    browser.execute("sessionStorage.clear();")
+    browser.refresh()
+    chat = ChatPage(browser)
+    chat.wait_ready()
+    return chat
+
+
+def open_widget(browser: Browser, url: str) -> ChatPage:
+    """Open a test site that embeds the widget; wait until the widget has started."""
+    browser.get(url)
+    state = browser.wait_until(
+        lambda: browser.execute("return window.widgetState !== 'loading' && window.widgetState"),
+        "the widget script to load or fail",
+    )
+    assert state == "loaded"
+    browser.wait_until(
+        lambda: browser.execute(
+            "const h = document.getElementById('geldzorgen-chat');"
+            "return h && h.getAttribute('data-ready') === 'true';"
+        ),
+        "the widget to start",
+    )
+    return ChatPage(browser, widget=True)

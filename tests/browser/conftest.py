@@ -20,7 +20,6 @@ from typing import Any, Awaitable, Callable, Dict, Iterator, List, TypeVar
 import pytest
 from aiohttp import web
 
-from bot_bridge.web import start_site
 from tests.browser.webdriver import Browser, BrowserMissing, find_binaries
 from webchat.config import WebchatSettings
 from webchat.server import create_app
@@ -64,10 +63,19 @@ class RunningApp:
         return int(self.url.rsplit(":", 1)[1])
 
 
+async def _start(app: web.Application) -> RunningApp:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    # A short shutdown: the browser keeps idle keep-alive connections open.
+    site = web.TCPSite(runner, "127.0.0.1", 0, shutdown_timeout=0.5)
+    await site.start()
+    port = runner.addresses[0][1]
+    return RunningApp(f"http://127.0.0.1:{port}", runner, app)
+
+
 def start_app(loop: Loop, app: web.Application) -> RunningApp:
     """Start ``app`` on a free port of 127.0.0.1 in ``loop``."""
-    runner, port = loop.run(start_site(app, "127.0.0.1", 0))
-    return RunningApp(f"http://127.0.0.1:{port}", runner, app)
+    return loop.run(_start(app))
 
 
 def stop_app(loop: Loop, running: RunningApp) -> None:
@@ -277,10 +285,13 @@ def fake_chat(loop: Loop, fake_rasa_server: FakeRasa, hosts: Hosts) -> Iterator[
 @pytest.fixture(scope="session")
 def chromium() -> None:
     """Fail with a clear message when Chromium or ChromeDriver is missing (never skip)."""
+    problem = ""
     try:
         find_binaries()
     except BrowserMissing as exc:
-        pytest.fail(str(exc), pytrace=False)
+        problem = str(exc)
+    if problem:
+        pytest.fail(problem, pytrace=False)
 
 
 @pytest.fixture(scope="session")

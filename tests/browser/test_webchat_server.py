@@ -85,6 +85,7 @@ def test_page_has_strict_security_headers_and_no_cookies(server: str) -> None:
     assert headers["Cross-Origin-Resource-Policy"] == "same-origin"
     assert "camera=()" in headers["Permissions-Policy"]
     assert "Set-Cookie" not in headers
+    assert headers["Server"] == "webchat"  # no versions
     page = body.decode("utf-8")
     assert '<html lang="nl">' in page and 'data-max-chars="1000"' in page
     assert "<script>" not in page and "style=" not in page  # nothing inline for the CSP

@@ -11,7 +11,7 @@ from typing import List
 
 import pytest
 
-from tests.browser.chatpage import ChatPage
+from tests.browser.chatpage import PRIVACY_LINE, open_page, open_widget
 from tests.browser.conftest import (
     ERASED_TEXT,
     HOSTILE_TEXT,
@@ -23,11 +23,6 @@ from tests.browser.conftest import (
     stop_app,
 )
 from tests.browser.webdriver import Browser, Keys
-
-PRIVACY_LINE = (
-    "Anoniem: je hoeft geen naam te geven. We bewaren het gesprek onder een code, 30 dagen, "
-    "en jij kunt het altijd wissen."
-)
 
 CONTRAST_JS = """
 const parse = (c) => {
@@ -81,19 +76,12 @@ TEXT_SELECTORS = [
     ".gz-send",
     ".gz-notice",
     ".gz-error-text",
+    ".gz-error-help",
+    ".gz-error .gz-link",
     ".gz-retry",
     ".gz-typing-text",
     ".gz-launcher",
 ]
-
-
-def open_page(browser: Browser, url: str) -> ChatPage:
-    browser.get(url + "/")
-    browser.execute("sessionStorage.clear();")
-    browser.refresh()
-    chat = ChatPage(browser)
-    chat.wait_ready()
-    return chat
 
 
 def csp_problems(browser: Browser) -> List[str]:
@@ -210,6 +198,11 @@ def test_failed_send_keeps_the_text_and_offers_a_retry(
     )
     assert chat.input_value() == "mijn zoon wil op zwemles"
     assert chat.user_texts() == []
+    assert chat.texts(".gz-error-help") == [
+        "Wil je nu met iemand praten? Bel de Kindertelefoon (0800-0432, gratis) of je gemeente."
+        " In nood: bel 112."
+    ]
+    assert chat.qa(".gz-error-help a[href='tel:08000432']")
     retry = chat.must(".gz-retry")
     assert browser.text(retry) == "Opnieuw versturen"
     fake_rasa.mode = "ok"
@@ -403,23 +396,6 @@ def test_colour_contrast_meets_wcag_aa(
 # -- the widget on other sites --------------------------------------------------------------
 
 
-def open_widget(browser: Browser, url: str) -> ChatPage:
-    browser.get(url)
-    state = browser.wait_until(
-        lambda: browser.execute("return window.widgetState !== 'loading' && window.widgetState"),
-        "the widget script to load or fail",
-    )
-    assert state == "loaded"
-    browser.wait_until(
-        lambda: browser.execute(
-            "const h = document.getElementById('geldzorgen-chat');"
-            "return h && h.getAttribute('data-ready') === 'true';"
-        ),
-        "the widget to start",
-    )
-    return ChatPage(browser, widget=True)
-
-
 def shadow_focus(browser: Browser) -> str:
     return str(
         browser.execute(
@@ -499,3 +475,18 @@ def test_widget_does_not_run_on_a_site_that_is_not_allowed(
     )
     assert result == "blocked TypeError"
     assert fake_rasa.received == []
+
+
+def test_rate_limit_and_length_cap_in_the_page(
+    browser: Browser, chat_server: ChatFactory, fake_rasa: FakeRasa
+) -> None:
+    server = chat_server(fake_rasa.url, rate_burst=1, rate_per_minute=1.0, max_chars=40)
+    chat = open_page(browser, server.url)
+    assert browser.attribute(chat.must(".gz-input"), "maxlength") == "40"
+    chat.send("x" * 60)  # the field itself stops at 40 characters
+    assert chat.wait_reply(0) == ["Je zei: " + "x" * 40]
+    chat.send("nog een")
+    error = browser.wait_until(chat.error_text, "the rate-limit message", 15)
+    assert error.startswith("Je stuurt veel berichten snel na elkaar.")
+    assert chat.input_value() == "nog een"
+    assert not browser.is_displayed(chat.must(".gz-error-help"))

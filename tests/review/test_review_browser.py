@@ -1,9 +1,10 @@
 """The review app in real headless Chromium (ChromeDriver over W3C WebDriver, no Selenium).
 
-``python -m handover.review`` runs as its own process on a seeded SQLite database (real
-argon2id parameters). One test: no page without login; a reviewer logs in, opens a
-handover and marks it "contact opgenomen"; a reviewer of another organisation cannot see
-it. Fails (never skips) when Chromium or ChromeDriver is missing: install them with
+``python -m handover.review`` runs as its own process on a seeded SQLite database (seeded
+with cheap argon2 hashes, which the server upgrades to its real parameters at login).
+One test: no page without login; a reviewer logs in, opens a handover and marks it
+"contact opgenomen"; a reviewer of another organisation cannot see it. Fails (never
+skips) when Chromium or ChromeDriver is missing: install them with
 ``scripts/setup_browser.sh``.
 """
 
@@ -20,10 +21,19 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+import sqlalchemy as sa
 
-from handover.store import HandoverStore
+from handover.store import HandoverStore, accounts
 from tests.browser.webdriver import Browser, BrowserMissing, find_binaries
-from tests.review.conftest import PASSWORD, SECRET_PHONE, SECRET_SUMMARY, SECRET_TURN, Seed, seed
+from tests.review.conftest import (
+    FAST_HASHER,
+    PASSWORD,
+    SECRET_PHONE,
+    SECRET_SUMMARY,
+    SECRET_TURN,
+    Seed,
+    seed,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -98,7 +108,7 @@ def _page(browser: Browser) -> str:
 
 def test_review_flow_in_chromium(browser: Browser, tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'handover.db'}"
-    store = HandoverStore(db_url)  # argon2-cffi's default (production) parameters
+    store = HandoverStore(db_url, password_hasher=FAST_HASHER)
     ids: Seed = seed(store)
     server = ReviewServer(db_url, tmp_path / "review.log")
     try:
@@ -145,6 +155,13 @@ def test_review_flow_in_chromium(browser: Browser, tmp_path: Path) -> None:
         for path in protected:
             browser.get(base + path)
             assert browser.url == base + "/login", path
+        hashes = [a.username for a in store.list_accounts() if a.username in ("anna", "bram")]
+        assert hashes == ["anna", "bram"]
+        with store.engine.connect() as conn:
+            upgraded = conn.execute(
+                sa.select(accounts.c.password_hash).where(accounts.c.username.in_(hashes))
+            ).scalars().all()
+        assert all("m=65536" in h for h in upgraded)  # rehashed with the server's parameters
         actions = {(e.username, e.action) for e in store.audit_entries()}
         assert {("anna", "view"), ("anna", "status"), ("bram", "view_denied")} <= actions
     finally:

@@ -42,6 +42,8 @@ var GZChat = (function () {
     retry: "Opnieuw versturen",
     retryErase: "Opnieuw proberen",
     keptTyped: "Je bericht staat nog in het tekstvak.",
+    help: "Wil je nu met iemand praten? Bel de Kindertelefoon (0800-0432, gratis) of je " +
+      "gemeente. In nood: bel 112.",
     offline: "De chat is nu niet bereikbaar. Kijk of je internet werkt en probeer het opnieuw.",
     slow: "Het antwoord duurt te lang. Probeer het zo opnieuw.",
     failed: "Er ging iets mis bij de chat. Probeer het zo opnieuw.",
@@ -207,10 +209,13 @@ var GZChat = (function () {
     this.status = el(d, "div", { "class": "gz-sr gz-status", role: "status" });
 
     this.errorText = el(d, "p", { "class": "gz-error-text" });
+    this.errorHelp = el(d, "p", { "class": "gz-error-help", hidden: true });
+    this.errorHelp.appendChild(linkify(d, T.help));
     this.retryButton = el(d, "button", { type: "button", "class": "gz-btn gz-retry",
       text: T.retry });
     this.error = el(d, "div", { "class": "gz-error", role: "alert", hidden: true },
-      [this.errorText, this.retryButton]);
+      [el(d, "div", { "class": "gz-error-body" }, [this.errorText, this.errorHelp]),
+        this.retryButton]);
 
     this.input = el(d, "input", { type: "text", id: this.ids.input, "class": "gz-input",
       maxlength: String(this.maxChars), autocomplete: "off", autocapitalize: "sentences",
@@ -315,14 +320,11 @@ var GZChat = (function () {
     return bubble;
   };
 
+  /* Show the start of the first new message (long answers are read from the top). */
   Chat.prototype.scrollTo = function (node) {
-    if (node && node.offsetTop - this.log.offsetTop < this.log.scrollHeight) {
-      var top = node.offsetTop - this.log.offsetTop - 8;
-      var bottom = this.log.scrollHeight - this.log.clientHeight;
-      this.log.scrollTop = Math.max(0, Math.min(top, bottom));
-    } else {
-      this.log.scrollTop = this.log.scrollHeight;
-    }
+    var bottom = this.log.scrollHeight - this.log.clientHeight;
+    var top = node ? node.offsetTop - 8 : bottom; // the log is the offsetParent
+    this.log.scrollTop = Math.max(0, Math.min(top, bottom));
   };
 
   Chat.prototype.clearLog = function () {
@@ -350,9 +352,11 @@ var GZChat = (function () {
     }
   };
 
-  Chat.prototype.showError = function (text, retryLabel, action) {
+  Chat.prototype.showError = function (text, retryLabel, action, retry, help) {
     this.retryAction = action;
     this.retryButton.textContent = retryLabel;
+    this.retryButton.hidden = !retry;
+    this.errorHelp.hidden = !help;
     this.error.hidden = false;
     this.errorText.textContent = text;
   };
@@ -382,13 +386,13 @@ var GZChat = (function () {
 
   // -- network ------------------------------------------------------------------------
 
-  Chat.prototype.post = function (text) {
+  Chat.prototype.post = function (text, conversationId) {
     var controller = typeof AbortController === "function" ? new AbortController() : null;
     var timer = controller ? setTimeout(function () { controller.abort(); }, TIMEOUT_MS) : null;
     var request = fetch(this.apiBase + "/api/message", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ conversation: this.conversationId, message: text }),
+      body: JSON.stringify({ conversation: conversationId || this.conversationId, message: text }),
       credentials: "omit",
       cache: "no-store",
       referrerPolicy: "no-referrer",
@@ -399,13 +403,18 @@ var GZChat = (function () {
         if (!response.ok || !data || !Array.isArray(data.messages)) {
           var err = new Error(data && typeof data.error === "string" ? data.error : T.failed);
           err.status = response.status;
+          err.retry = !(data && data.retry === false);
+          err.help = response.status >= 500; // the chat is down: say where else to go
           throw err;
         }
         return data.messages;
       });
     }, function (reason) {
       var aborted = reason && reason.name === "AbortError";
-      throw new Error(aborted ? T.slow : T.offline);
+      var err = new Error(aborted ? T.slow : T.offline);
+      err.retry = true;
+      err.help = true;
+      throw err;
     }).finally(function () {
       if (timer) {
         clearTimeout(timer);
@@ -474,7 +483,7 @@ var GZChat = (function () {
         } else {
           self.send(item);
         }
-      });
+      }, err.retry, err.help);
     });
   };
 
@@ -492,10 +501,11 @@ var GZChat = (function () {
     var self = this;
     this.generation += 1;
     var generation = this.generation;
+    var conversationId = this.conversationId; // finish erasing this one, whatever comes next
     this.hideError();
     this.setBusy(true, T.erasing);
-    this.post("/vergeetmij").then(function () {
-      return self.post("/affirm");
+    this.post("/vergeetmij", conversationId).then(function () {
+      return self.post("/affirm", conversationId);
     }).then(function (messages) {
       if (generation !== self.generation) {
         return;
@@ -517,7 +527,7 @@ var GZChat = (function () {
       self.setBusy(false);
       self.showError(T.eraseFailed + " " + err.message, T.retryErase, function () {
         self.erase();
-      });
+      }, err.retry, err.help);
     });
   };
 
