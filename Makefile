@@ -7,7 +7,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .PHONY: setup train run serve test lint validate test-stories pytest bench purge services clean \
-	telegram whatsapp
+	telegram whatsapp web browser
 
 setup:            ## .venv, Dutch spaCy pipeline, pseudonym key
 	@scripts/setup.sh
@@ -21,7 +21,7 @@ run: train        ## action server + Rasa (REST on :5005, SQLite) + a terminal c
 serve: train      ## the same without the terminal chat
 	@scripts/serve.sh
 
-test: train services  ## everything: lint, pip check, validate, pytest, test stories
+test: train services browser  ## everything: lint, pip check, validate, pytest, test stories
 	@$(PY) -m pip check
 	@$(MAKE) --no-print-directory lint validate pytest test-stories
 
@@ -56,3 +56,9 @@ telegram: setup   ## Telegram bridge (long polling; TELEGRAM_MODE=webhook for pr
 
 whatsapp: setup   ## WhatsApp Cloud API webhook bridge on :8082 (docs/channels.md)
 	@$(PY) -m bot_bridge.whatsapp $(ARGS)
+
+web: setup        ## web chat page + embeddable widget on :8080 for the Rasa of `make serve` (docs/webchat.md)
+	@$(PY) -m webchat $(ARGS)
+
+browser:          ## headless Chromium + ChromeDriver for the browser tests (apt-get when missing)
+	@scripts/setup_browser.sh

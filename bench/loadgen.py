@@ -348,16 +348,62 @@ def summarise(records: Sequence[Record], elapsed: float) -> Dict[str, float]:
 
 def print_table(title: str, rows: Sequence[Dict[str, float]]) -> None:
     """Print one table of levels."""
-    print(f"\n{title}")
+    print(f"\n{title}\n(latency in ms; RSS = peak of the Rasa server processes; CPU in % of one "
+          "core, 200 % = both cores: ours = load generator + set-up, others = everything "
+          "else on the machine, incl. PostgreSQL and Redis)")
     head = (f"{'conc':>4} {'msgs':>6} {'msg/s':>6} {'p50':>6} {'p95':>6} {'p99':>6} "
-            f"{'errors':>6} {'double':>6} {'lost':>5} {'mism':>5} {'RSS MB':>7}")
+            f"{'errors':>6} {'double':>6} {'lost':>5} {'mism':>5} {'RSS MB':>7} "
+            f"{'CPU ours':>8} {'others':>6}")
     print(head)
     print("-" * len(head))
     for r in rows:
         print(f"{r['concurrency']:>4} {r['answered']:>6} {r['msg_per_s']:>6.1f} "
               f"{r['p50_ms']:>6.0f} {r['p95_ms']:>6.0f} {r['p99_ms']:>6.0f} "
               f"{r['errors']:>6} {r['double_answers']:>6} {r['lost_state']:>5} "
-              f"{r['mismatches']:>5} {r['rss_peak_mb']:>7.0f}")
+              f"{r['mismatches']:>5} {r['rss_peak_mb']:>7.0f} "
+              f"{r['cpu_own_pct']:>7.0f}% {r['cpu_others_pct']:>5.0f}%")
+
+
+def _busy_jiffies() -> int:
+    """Busy CPU time of the whole machine so far (from /proc/stat), in clock ticks."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return sum(fields[:8]) - idle
+
+
+def _tree_jiffies(pids: Sequence[int]) -> int:
+    """CPU time (user + system, incl. reaped children) of the pids and their children."""
+    total = 0
+    for pid in descendants(pids):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+    return total
+
+
+class CpuMeter:
+    """CPU use of the machine during a level: ours (load generator + set-up) and others'."""
+
+    def __init__(self, own_roots) -> None:
+        self.own_roots = own_roots
+        self.ticks = os.sysconf("SC_CLK_TCK")
+        self.cores = os.cpu_count() or 1
+
+    def __enter__(self) -> CpuMeter:
+        self.t0 = time.monotonic()
+        self.busy0 = _busy_jiffies()
+        self.own0 = _tree_jiffies(self.own_roots())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        span = max(1e-6, (time.monotonic() - self.t0) * self.ticks)
+        busy = _busy_jiffies() - self.busy0
+        own = max(0, _tree_jiffies(self.own_roots()) - self.own0)
+        self.total_pct = 100 * busy / span  # of one core; 200 % = both cores busy
+        self.own_pct = 100 * own / span
+        self.others_pct = max(0.0, self.total_pct - self.own_pct)
 
 
 def machine_note() -> str:
@@ -403,6 +449,9 @@ class SingleSetup:
 
     def rasa_pids(self) -> List[int]:
         return [self.servers.rasa.pid]
+
+    def own_pids(self) -> List[int]:
+        return [os.getpid(), self.servers.rasa.pid, self.servers.actions.pid]
 
     def __exit__(self, *exc: object) -> None:
         if self.servers:
@@ -456,6 +505,11 @@ class ScaledSetup:
 
     def rasa_pids(self) -> List[int]:
         return [p for p in (self.pid_of("rasa-1"), self.pid_of("rasa-2")) if p]
+
+    def own_pids(self) -> List[int]:
+        """This process and the set-up's (PostgreSQL and Redis count as others)."""
+        names = ("actions", "rasa-1", "rasa-2", "nginx")
+        return [os.getpid()] + [p for p in map(self.pid_of, names) if p]
 
     def __enter__(self) -> ScaledSetup:
         out = (self.workdir / "serve_scaled.out").open("wb")
@@ -512,6 +566,9 @@ class UrlSetup:
     def rasa_pids(self) -> List[int]:
         return self.pids
 
+    def own_pids(self) -> List[int]:
+        return [os.getpid()] + self.pids
+
     def __exit__(self, *exc: object) -> None:
         return None
 
@@ -526,15 +583,16 @@ def measure(setup, levels: Sequence[int], duration: float, max_messages: int,
     rows = []
     for level in levels:
         async def one(level: int = level):
-            with MemorySampler(setup.rasa_pids) as memory:
+            with MemorySampler(setup.rasa_pids) as memory, CpuMeter(setup.own_pids) as cpu:
                 records, elapsed = await run_level(setup.url, level, duration, reference,
                                                    max_messages=max_messages)
-            return records, elapsed, memory.peak
+            return records, elapsed, memory.peak, cpu
 
         note = machine_note()
-        records, elapsed, peak = asyncio.run(one())
+        records, elapsed, peak, cpu = asyncio.run(one())
         row = dict(summarise(records, elapsed), concurrency=level, rss_peak_mb=peak,
-                   machine=note)
+                   machine=note, cpu_total_pct=cpu.total_pct, cpu_own_pct=cpu.own_pct,
+                   cpu_others_pct=cpu.others_pct)
         rows.append(row)
         print(f"  [{setup.name}] {level:>3} concurrent: {row['answered']} answered, "
               f"{row['msg_per_s']:.1f} msg/s, p95 {row['p95_ms']:.0f} ms "

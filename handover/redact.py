@@ -257,10 +257,14 @@ _NOT_NAMES = frozenset(
     stichting fonds nibud geldfit jarige home start kinderhulp humanitas
     kindertelefoon veilig thuis ouders ouder alleen samen want dus toen daarna echter wel
     niet geen heel erg zo ook nog al maar even eens soms vaak nooit altijd mijn zijn haar
-    hun onze jouw uw lieve beste groetjes groeten groet liefs mvg via tip punt actie max
-    ken frans skip kader kas ai adam ronaldo france bella
+    hun onze jouw uw lieve beste groetjes groeten groet liefs mvg via tip punt actie skip
+    kader kas ai
     """.split()
 )
+
+# First names that are mostly words in a chat ("max 300 euro", "ik ken", "Frans"): only names
+# after a personal cue ("mijn zoon Max").
+_WORDLIKE_NAMES = frozenset("max ken frans adam ronaldo france bella job storm".split())
 
 # Interfixes of Dutch surnames (lower case), and other surname particles seen in the
 # Netherlands (Arabic, Turkish, Surinamese, Frisian…).
@@ -391,7 +395,6 @@ _IBAN_LENGTHS: Dict[str, int] = {
     "HR": 21, "SI": 19, "MT": 31, "CY": 28, "IS": 26, "LI": 21, "MC": 27, "SM": 27, "MA": 28,
     "TN": 24, "DZ": 26, "SA": 24, "AE": 23, "IL": 23, "LB": 28, "JO": 30, "EG": 29, "UA": 29,
     "RS": 22, "BA": 20, "AL": 28, "MK": 19, "ME": 22, "XK": 20, "MD": 24, "GE": 22, "AZ": 28,
-    "SR": 0, "CW": 0,
 }
 _IBAN_RE = re.compile(
     r"(?<![A-Za-z0-9])([A-Za-z]{2})[ \-]?(\d{2})((?:[ \-]?[A-Za-z0-9]){8,30})(?![A-Za-z0-9])"
@@ -399,12 +402,13 @@ _IBAN_RE = re.compile(
 
 # Phone numbers: Dutch (10 digits, 0 + area or 6), +31 / 0031, service numbers 0800/0900/
 # 0909/088, and foreign (+xx / 00xx, 8-15 digits). Up to 3 separators per gap.
-_GAP = r"[ \t.\-/()]{0,3}"
+_GAP = r"[ \t.\-\u2013\u2014/()]{0,3}"
+_DATE_START_RE = re.compile(r"\d{1,2}([-/.])\d{1,2}\1(?:19|20)\d{2}(?!\d)")
 _PHONE_RES: Tuple[re.Pattern, ...] = (
     re.compile(rf"(?<![\w+])(?:\+|00){_GAP}31{_GAP}(?:\(0\){_GAP})?[1-9](?:{_GAP}\d){{8}}"
                r"(?![\d:])"),
     re.compile(rf"(?<![\w+])\(?0\)?{_GAP}[1-9](?:{_GAP}\d){{8}}(?![\d:])"),
-    re.compile(rf"(?<![\w+])0{_GAP}[89]{_GAP}0{_GAP}[0-9](?:{_GAP}\d){{4,7}}(?![\d:])"),
+    re.compile(rf"(?<![\w+])0[89]0[0-9](?:{_GAP}\d){{4,7}}(?![\d:])"),
     re.compile(rf"(?<![\w+])(?:\+|00)(?!31)[1-9]\d{{0,2}}(?:{_GAP}\d){{6,12}}(?![\d:])"),
 )
 
@@ -427,7 +431,7 @@ _NUMBER_CUE_RE = re.compile(
 _NUMBER_AFTER_CUE_RE = re.compile(r"\s*(?:is|:|=)?\s*([A-Za-z0-9][A-Za-z0-9./\-]{3,}\d*)")
 
 # Postcodes: 1234 AB / 1234AB (never SA, SD, SS).
-_POSTCODE_RE = re.compile(r"(?<![\w€.,])([1-9]\d{3})([ \t]?)([A-Za-z]{2})(?![\w])")
+_POSTCODE_RE = re.compile(r"(?<![\w€.,])([1-9]\d{3})([ \t]{0,2})([A-Za-z]{2})(?![\w])")
 _POSTCODE_CUE = re.compile(r"(?i)\b(?:postcode|pc|post\s?code)\b")
 _NOT_POSTCODE_LETTERS = frozenset(
     """
@@ -468,6 +472,13 @@ _RESIDENCE_STREET_RE = re.compile(
 )
 _BEFORE_POSTCODE_RE = re.compile(
     rf"((?:[A-ZÀ-Þ][\w'’\-]*\s+){{0,3}}[A-ZÀ-Þ][\w'’\-]*\s+{_HOUSE_NUMBER})\s*,?\s*$"
+)
+_RESIDENCE_CUE_RE = re.compile(
+    r"(?i)\b(?:woon|wonen|woont|woonde|wonend|woonachtig|verhuisd|verhuizen|adres|huisnummer)\b"
+)
+_ARTICLE_STREET_RE = re.compile(
+    rf"(?i:\b(?:in|op|aan)\s+(?:de|het|'t)\s+)((?:[A-ZÀ-Þ][\w'’\-]*\s+){{0,2}}"
+    rf"[A-ZÀ-Þ]{_STREET_WORD})(?![\w])"
 )
 _POSTBUS_RE = re.compile(r"(?i)\bpostbus\s*\d{1,6}\b")
 
@@ -606,28 +617,33 @@ class _Finder:
             length = _IBAN_LENGTHS.get(country)
             if length is None:
                 continue
-            chars: List[int] = []  # positions of the BBAN characters
-            for pos in range(match.start(3), match.end(3)):
-                if self.text[pos].isalnum():
-                    chars.append(pos)
-            want = length - 4 if length else 0
-            bban_positions = chars[:want] if want else chars
-            if len(bban_positions) < (want or 8):
+            # positions of the BBAN characters (separators skipped)
+            chars = [pos for pos in range(match.start(3), match.end(3))
+                     if self.text[pos].isalnum()]
+            letters = "".join(self.text[pos] for pos in chars).upper()
+            if country == "NL":
+                # bank code + account number; a digit too many or too few is still an IBAN
+                shape = re.match(r"[A-Z]{4}\d{7,11}", letters)
+                if shape:
+                    self.add(match.start(), chars[shape.end() - 1] + 1, "iban")
                 continue
-            bban = "".join(self.text[pos] for pos in bban_positions).upper()
-            iban = country + match.group(2) + bban
-            nl_shape = country == "NL" and re.fullmatch(r"[A-Z]{4}\d{10}", bban) is not None
-            if nl_shape or (sum(c.isdigit() for c in bban) >= 6 and _iban_valid(iban)):
-                self.add(match.start(), bban_positions[-1] + 1, "iban")
-            elif want and sum(c.isdigit() for c in bban) >= want - 4 and country.isupper():
-                self.add(match.start(), bban_positions[-1] + 1, "iban")
+            want = length - 4
+            if len(chars) < want:
+                continue
+            bban = letters[:want]
+            digits = sum(char.isdigit() for char in bban)
+            valid = digits >= 6 and _iban_valid(country + match.group(2) + bban)
+            # a typo in a foreign IBAN: upper-case country code and (nearly) all digits
+            typo = match.group(1).isupper() and digits >= want - 4
+            if valid or typo:
+                self.add(match.start(), chars[want - 1] + 1, "iban")
 
     def phones(self) -> None:
         for pattern in _PHONE_RES:
             for match in pattern.finditer(self.text):
                 raw = match.group(0)
                 digits = _phone_digits(raw)
-                if digits in PUBLIC_NUMBERS:
+                if digits in PUBLIC_NUMBERS or _DATE_START_RE.match(raw):
                     continue
                 start, end = match.start(), match.end()
                 if raw.endswith(")"):
@@ -688,6 +704,10 @@ class _Finder:
             pre = match.group("pre").lower().split()
             if (re.search(_STREET_SUFFIX + r"$", street) and
                     (set(pre) & {"de", "het", "'t", "aan", "op"})):
+                self.add(match.start(1), match.end(1), "address")
+        if _RESIDENCE_CUE_RE.search(self.text):
+            # "ik woon op nummer 14 in de Bloemstraat"
+            for match in _ARTICLE_STREET_RE.finditer(self.text):
                 self.add(match.start(1), match.end(1), "address")
         for match in _POSTBUS_RE.finditer(self.text):
             self.add(match.start(), match.end(), "address")
@@ -781,6 +801,8 @@ class _Finder:
         lower = first.lower()
         capital = first[0].isupper()
         if lower in _NOT_NAMES or lower in _NAME_STOP:
+            return
+        if lower in _WORDLIKE_NAMES and not (cue and capital):
             return
         known = lower in lists.first or lower in lists.surname
         if lower in lists.common and not known and not (capital and strong):

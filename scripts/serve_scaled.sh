@@ -65,44 +65,8 @@ fi
 # --- databases, tables and the Redis connection, once, before the servers start ------------
 # (two Rasa servers creating the same tables at the same moment can collide)
 echo "==> Preparing PostgreSQL ($DB_NAME, ${HANDOVER_DB_URL##*/}) and checking Redis"
-.venv/bin/python - "$ENDPOINTS" <<'PY' > "$LOG_DIR/prepare.log" 2>&1 || { cat "$LOG_DIR/prepare.log"; exit 1; }
-"""Create the databases and tables if missing; fail loudly when PostgreSQL/Redis are down."""
-import os
-import sys
-
-import sqlalchemy as sa
-from sqlalchemy.engine.url import make_url
-
-from rasa.core.lock_store import LockStore
-from rasa.core.tracker_store import TrackerStore
-from rasa.utils.endpoints import read_endpoint_config
-
-admin = sa.create_engine(
-    sa.engine.URL.create(
-        "postgresql", username=os.environ["DB_USER"], password=os.environ["DB_PASSWORD"] or None,
-        host=os.environ["DB_HOST"], port=int(os.environ["DB_PORT"]), database="postgres",
-    ),
-    isolation_level="AUTOCOMMIT",
-)
-wanted = [os.environ["DB_NAME"]]
-handover = make_url(os.environ["HANDOVER_DB_URL"])
-if handover.get_backend_name() == "postgresql" and handover.database:
-    wanted.append(handover.database)
-with admin.connect() as conn:
-    for name in wanted:
-        if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), n=name).first():
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-            print("created database", name)
-admin.dispose()
-TrackerStore.create(read_endpoint_config(sys.argv[1], "tracker_store"))
-lock_store = LockStore.create(read_endpoint_config(sys.argv[1], "lock_store"))
-assert type(lock_store).__name__ == "RedisLockStore", type(lock_store).__name__
-lock_store.red.ping()
-from handover.store import get_store  # noqa: E402
-
-get_store()
-print("ok")
-PY
+.venv/bin/python deploy/prepare_db.py "$ENDPOINTS" > "$LOG_DIR/prepare.log" 2>&1 \
+  || { cat "$LOG_DIR/prepare.log"; exit 1; }
 
 # --- components ----------------------------------------------------------------------------
 python_bin=$ROOT/.venv/bin

@@ -82,7 +82,14 @@ def db_url(request, tmp_path) -> Iterator[str]:
         return
     url = request.getfixturevalue("pg_url")
     yield url
-    engine = sa.create_engine(url)
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:  # a connection a test forgot must not block the drop
+        conn.execute(
+            sa.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
     store_module.metadata.drop_all(engine)
     engine.dispose()
 
@@ -205,9 +212,8 @@ def test_validation_of_organisations_and_accounts(store: HandoverStore) -> None:
     assert account.username == "anna"
     with pytest.raises(ValueError):
         store.add_account("ANNA", "gem", "admin", PASSWORD)
-    stored = store.engine.connect().execute(
-        sa.select(store_module.accounts.c.password_hash)
-    ).scalar()
+    with store.engine.connect() as conn:
+        stored = conn.execute(sa.select(store_module.accounts.c.password_hash)).scalar()
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
 
 

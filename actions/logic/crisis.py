@@ -646,8 +646,10 @@ _SELF_HARM_RULES: List[_Rule] = [
        r"self harm|zelf beschadiging|zelfverminking|snijgedrag|zelfbeschadig\w*)\b"),
     _r("self_harm.cut_self", _SH,
        r"\b(?:snij|snijden|sneed|kras|krassen|brand|branden|prik|prikken|bekras|verbrand|"
-       r"kerf|kerven|beschadig|beschadigen|verwond|verwonden|sla|slaan|bijt|bijten|snijt)"
+       r"kerf|kerven|beschadig|beschadigen|verwond|verwonden|snijt)"
        r" (?:mezelf|me|mij|mijn (?:arm|armen|pols|polsen|been|benen|huid|dijen|buik))\b"
+       # hitting or biting: only with "mezelf", since "(mijn man) slaat mij" is violence
+       r"|\b(?:sla|slaan|bijt|bijten) (?:mezelf|mijzelf)\b"
        r"(?! (?:aan (?:een|het|de|papier|mijn)|in (?:mijn )?(?:vinger|duim)|per ongeluk|"
        r"voor (?:mijn|m|de|me) (?:kop|hoofd)|suf|dood|kapot|erdoorheen|erdoor|door))"),
     _r("self_harm.cut_in_rev", _SH,

@@ -269,7 +269,8 @@ var GZChat = (function () {
 
   Chat.prototype.addBubble = function (who, text, extraClass) {
     var d = this.doc;
-    var bubble = el(d, "div", { "class": "gz-msg gz-msg-" + who + (extraClass ? " " + extraClass : "") }, [
+    var classes = "gz-msg gz-msg-" + who + (extraClass ? " " + extraClass : "");
+    var bubble = el(d, "div", { "class": classes }, [
       el(d, "span", { "class": "gz-sr", text: who === "user" ? T.you + " " : T.bot + " " })
     ]);
     if (text) {
@@ -307,7 +308,8 @@ var GZChat = (function () {
           return;
         }
         var payload = typeof b.payload === "string" && b.payload ? b.payload : b.title;
-        var button = el(d, "button", { type: "button", "class": "gz-btn gz-choice", text: b.title });
+        var button = el(d, "button", { type: "button", "class": "gz-btn gz-choice",
+          text: b.title });
         button.addEventListener("click", function () {
           if (!button.disabled) {
             self.send({ shown: b.title, payload: payload, typed: false });
