@@ -7,7 +7,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .PHONY: setup train run serve test lint validate test-stories pytest bench purge services clean \
-	telegram whatsapp web browser
+	telegram whatsapp web browser review
 
 setup:            ## .venv, Dutch spaCy pipeline, pseudonym key
 	@scripts/setup.sh
@@ -62,3 +62,6 @@ web: setup        ## web chat page + embeddable widget on :8080 for the Rasa of 
 
 browser:          ## headless Chromium + ChromeDriver for the browser tests (apt-get when missing)
 	@scripts/setup_browser.sh
+
+review: setup     ## review web app for professionals on :8090 (HANDOVER_DB_URL; docs/handover.md)
+	@$(PY) -m handover.review --port $${REVIEW_PORT:-8090} $(ARGS)

@@ -350,10 +350,11 @@ def print_table(title: str, rows: Sequence[Dict[str, float]]) -> None:
     """Print one table of levels."""
     print(f"\n{title}\n(latency in ms; RSS = peak of the Rasa server processes; CPU in % of one "
           "core, 200 % = both cores: ours = load generator + set-up, others = everything "
-          "else on the machine, incl. PostgreSQL and Redis)")
+          "else on the machine, incl. PostgreSQL and Redis; Rasa CPU ms/msg = CPU time of the "
+          "Rasa server processes per message, which the other load hardly changes)")
     head = (f"{'conc':>4} {'msgs':>6} {'msg/s':>6} {'p50':>6} {'p95':>6} {'p99':>6} "
             f"{'errors':>6} {'double':>6} {'lost':>5} {'mism':>5} {'RSS MB':>7} "
-            f"{'CPU ours':>8} {'others':>6}")
+            f"{'CPU ours':>8} {'others':>6} {'Rasa CPU ms/msg':>15}")
     print(head)
     print("-" * len(head))
     for r in rows:
@@ -361,7 +362,8 @@ def print_table(title: str, rows: Sequence[Dict[str, float]]) -> None:
               f"{r['p50_ms']:>6.0f} {r['p95_ms']:>6.0f} {r['p99_ms']:>6.0f} "
               f"{r['errors']:>6} {r['double_answers']:>6} {r['lost_state']:>5} "
               f"{r['mismatches']:>5} {r['rss_peak_mb']:>7.0f} "
-              f"{r['cpu_own_pct']:>7.0f}% {r['cpu_others_pct']:>5.0f}%")
+              f"{r['cpu_own_pct']:>7.0f}% {r['cpu_others_pct']:>5.0f}% "
+              f"{r['rasa_cpu_ms_per_msg']:>15.0f}")
 
 
 def _busy_jiffies() -> int:
@@ -386,8 +388,9 @@ def _tree_jiffies(pids: Sequence[int]) -> int:
 class CpuMeter:
     """CPU use of the machine during a level: ours (load generator + set-up) and others'."""
 
-    def __init__(self, own_roots) -> None:
+    def __init__(self, own_roots, rasa_roots=None) -> None:
         self.own_roots = own_roots
+        self.rasa_roots = rasa_roots or (lambda: [])
         self.ticks = os.sysconf("SC_CLK_TCK")
         self.cores = os.cpu_count() or 1
 
@@ -395,6 +398,7 @@ class CpuMeter:
         self.t0 = time.monotonic()
         self.busy0 = _busy_jiffies()
         self.own0 = _tree_jiffies(self.own_roots())
+        self.rasa0 = _tree_jiffies(self.rasa_roots())
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -404,24 +408,44 @@ class CpuMeter:
         self.total_pct = 100 * busy / span  # of one core; 200 % = both cores busy
         self.own_pct = 100 * own / span
         self.others_pct = max(0.0, self.total_pct - self.own_pct)
+        # CPU seconds the Rasa servers spent (a restarted server's earlier time is lost)
+        self.rasa_cpu_s = max(0, _tree_jiffies(self.rasa_roots()) - self.rasa0) / self.ticks
 
 
-def machine_note() -> str:
-    """What else ran: load average and the busiest other processes."""
+def _all_jiffies() -> Dict[int, int]:
+    """CPU ticks (user + system) of every process now."""
+    ticks = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks[int(entry.name)] = int(fields[11]) + int(fields[12])
+    return ticks
+
+
+def machine_note(sample_s: float = 1.0, exclude: Sequence[int] = ()) -> str:
+    """What else ran: load average and the busiest processes during ``sample_s`` seconds."""
     load = Path("/proc/loadavg").read_text().split()[:3]
-    own = {os.getpid()}
-    try:
-        out = subprocess.run(["ps", "-eo", "pid,pcpu,rss,args", "--sort=-pcpu"],
-                             capture_output=True, text=True, timeout=10).stdout.splitlines()[1:]
-    except (OSError, subprocess.SubprocessError):
-        out = []
+    skip = set(descendants([os.getpid(), *exclude]))
+    before = _all_jiffies()
+    time.sleep(sample_s)
+    after = _all_jiffies()
+    hz = os.sysconf("SC_CLK_TCK")
     busy = []
-    for line in out:
-        parts = line.split(None, 3)
-        if len(parts) < 4 or int(parts[0]) in own or float(parts[1]) < 5:
+    for pid, ticks in after.items():
+        pct = 100 * (ticks - before.get(pid, ticks)) / hz / sample_s
+        if pid in skip or pct < 5:
             continue
-        busy.append(f"{parts[1]}% {parts[3][:70]}")
-    return f"load average {' '.join(load)}; busy processes: " + ("; ".join(busy[:6]) or "none")
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        busy.append((pct, cmd.strip()[:80] or str(pid)))
+    busy.sort(reverse=True)
+    listed = "; ".join(f"{pct:.0f}% {cmd}" for pct, cmd in busy[:6]) or "none"
+    return f"load average {' '.join(load)}; other busy processes (1 s): {listed}"
 
 
 # --------------------------------------------------------------------------- set-ups
@@ -583,16 +607,19 @@ def measure(setup, levels: Sequence[int], duration: float, max_messages: int,
     rows = []
     for level in levels:
         async def one(level: int = level):
-            with MemorySampler(setup.rasa_pids) as memory, CpuMeter(setup.own_pids) as cpu:
+            with MemorySampler(setup.rasa_pids) as memory, CpuMeter(
+                setup.own_pids, setup.rasa_pids
+            ) as cpu:
                 records, elapsed = await run_level(setup.url, level, duration, reference,
                                                    max_messages=max_messages)
             return records, elapsed, memory.peak, cpu
 
-        note = machine_note()
+        note = machine_note(exclude=setup.own_pids())
         records, elapsed, peak, cpu = asyncio.run(one())
         row = dict(summarise(records, elapsed), concurrency=level, rss_peak_mb=peak,
                    machine=note, cpu_total_pct=cpu.total_pct, cpu_own_pct=cpu.own_pct,
-                   cpu_others_pct=cpu.others_pct)
+                   cpu_others_pct=cpu.others_pct,
+                   rasa_cpu_ms_per_msg=1000 * cpu.rasa_cpu_s / max(1, len(records)))
         rows.append(row)
         print(f"  [{setup.name}] {level:>3} concurrent: {row['answered']} answered, "
               f"{row['msg_per_s']:.1f} msg/s, p95 {row['p95_ms']:.0f} ms "

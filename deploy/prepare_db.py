@@ -58,7 +58,7 @@ def create_databases() -> list[str]:
 
 def main(endpoints: str = str(DEFAULT_ENDPOINTS)) -> int:
     """Databases, Rasa's tables, the handover tables and a Redis ping."""
-    from rasa.core.lock_store import LockStore
+    from rasa.core.lock_store import LockStore, RedisLockStore
     from rasa.core.tracker_store import TrackerStore
     from rasa.utils.endpoints import read_endpoint_config
 
@@ -66,7 +66,7 @@ def main(endpoints: str = str(DEFAULT_ENDPOINTS)) -> int:
         print("created database", name)
     TrackerStore.create(read_endpoint_config(endpoints, "tracker_store"))
     lock_store = LockStore.create(read_endpoint_config(endpoints, "lock_store"))
-    if type(lock_store).__name__ != "RedisLockStore":
+    if not isinstance(lock_store, RedisLockStore):
         raise SystemExit(f"{endpoints}: lock_store is {type(lock_store).__name__}, not redis")
     lock_store.red.ping()
     if os.environ.get("HANDOVER_DB_URL"):

@@ -8,7 +8,8 @@ the person is. :func:`redact` replaces identifying details with Dutch placeholde
 what                                placeholder          how it is found
 ==================================  ===================  ==========================================
 names of people                     ``[naam]``           deduce + cues ("ik heet", "mijn zoon …",
-                                                         "mevrouw …", "groetjes …") + first names
+                                                         "mevrouw …", "groetjes …") + deduce's
+                                                         first-name list
 street + house number, P.O. box     ``[adres]``          deduce + street-suffix / cue patterns
 postcode (1234 AB, 1234AB)          ``[postcode]``       pattern
 phone numbers                       ``[telefoon]``       pattern (06, +31, 0031, area codes, 0800,
@@ -16,8 +17,9 @@ phone numbers                       ``[telefoon]``       pattern (06, +31, 0031,
 e-mail addresses                    ``[e-mail]``         pattern (also "naam [at] gmail.com")
 IBAN (NL and other countries)       ``[IBAN]``           pattern; NL structure or mod-97 check
 BSN                                 ``[BSN]``            9 digits passing the 11-proef (also
-                                                         1234.56.789); 8 digits with a leading 0
-                                                         or any 8-9 digits only after "BSN"
+                                                         1234.56.789, 123 456 789); after "BSN" /
+                                                         "sofinummer" any 8 or 9 digits (leading
+                                                         0 lost, typo)
 dates of birth                      ``[geboortedatum]``  a date near "geboren", "geb.",
                                                          "geboortedatum", "jarig", "verjaardag"
 other old full dates                ``[datum]``          day-month-year more than a year back
@@ -25,7 +27,7 @@ client / file numbers, long digits  ``[nummer]``         "klantnummer …", 7+ d
 links with a path (user text)       ``[link]``           pattern
 ==================================  ===================  ==========================================
 
-Decisions (see also docs in the handover package):
+Decisions:
 
 * **Dates.** Only dates of birth and old full dates go. A date near a birth cue becomes
   ``[geboortedatum]``; any other full date (day, month and year) from before last year becomes
@@ -43,6 +45,9 @@ Decisions (see also docs in the handover package):
 * **Funds, organisations and municipalities are protected**: a name hit inside "Jarige Job",
   "Sam&", "Home-Start", "Kindertelefoon", a fund from ``content/funds.yml`` or a municipality
   (or alias) from ``content/municipalities.yml`` is not a person.
+* **Bot turns** are our own texts: they get the same structured patterns (a number the bot
+  repeats goes) and names only after a personal cue, no deduce and no first-name list, so fund
+  and service names ("Sam&", "Steffie", "Actie Pepernoot") are never mangled.
 * ``keep``: exact strings the person chose to share with the professional (their contact phone
   or e-mail) survive; a phone number with the same digits in another notation and an e-mail in
   another letter case survive too.
@@ -63,7 +68,18 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import (
+    Any,
+    Dict,
+    FrozenSet,
+    Iterable,
+    Iterator,
+    List,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+)
 
 log = logging.getLogger(__name__)
 
@@ -169,9 +185,12 @@ def deduce_config(config_path: Path = DEDUCE_CONFIG) -> Dict[str, Any]:
     if not isinstance(annotators, dict):
         raise DeduceUnavailable(f"{config_path} has no 'annotators': {SETUP_HINT}")
     renames = (("placename", "woonplaats"), ("postal_code", "postcode"), ("postbus", "postbus"))
-    for name, tag in renames:
-        if name in annotators:
-            annotators[name]["args"]["tag"] = tag
+    try:
+        for name, tag in renames:
+            if name in annotators:
+                annotators[name]["args"]["tag"] = tag
+    except (KeyError, TypeError) as exc:
+        raise DeduceUnavailable(f"{config_path} has an unexpected layout ({exc})") from exc
     return config
 
 
@@ -243,8 +262,13 @@ def _read_list(path: Path) -> Set[str]:
     return {line.strip() for line in lines if line.strip()}
 
 
+def _words(text: str) -> FrozenSet[str]:
+    """The whitespace-separated words of a word-list literal."""
+    return frozenset(text.split())
+
+
 # Dutch words that are also first names or surnames but nearly always mean the word in a chat.
-_NOT_NAMES = frozenset(
+_NOT_NAMES = _words(
     """
     hoi hallo hey hee hai dag doei moi goedemorgen goedemiddag goedenavond ja nee oke ok okay
     sorry dank bedankt thanks top fijn super help hulp vraag mama papa mam pap oma opa juf
@@ -259,20 +283,20 @@ _NOT_NAMES = frozenset(
     niet geen heel erg zo ook nog al maar even eens soms vaak nooit altijd mijn zijn haar
     hun onze jouw uw lieve beste groetjes groeten groet liefs mvg via tip punt actie skip
     kader kas ai
-    """.split()
+    """
 )
 
 # First names that are mostly words in a chat ("max 300 euro", "ik ken", "Frans"): only names
 # after a personal cue ("mijn zoon Max").
-_WORDLIKE_NAMES = frozenset("max ken frans adam ronaldo france bella job storm".split())
+_WORDLIKE_NAMES = _words("max ken frans adam ronaldo france bella job storm")
 
 # Interfixes of Dutch surnames (lower case), and other surname particles seen in the
 # Netherlands (Arabic, Turkish, Surinamese, Frisian…).
-_INTERFIXES = frozenset(
+_INTERFIXES = _words(
     """
     van de der den het 't ter ten te vd d' del della da di do dos du le la les el al bin
     ben ibn ait abu von zu mac mc sint
-    """.split()
+    """
 )
 
 
@@ -341,7 +365,8 @@ _STATIC_PROTECTED = (
     "Rotterdampas", "Vakantieweken", "Sinterklaas", "Zwarte Piet", "Actie Pepernoot",
     "Actie Zomerpret", "Steunpunt Kindervakanties", "Schuldhulpmaatje", "SchuldHulpMaatje",
     "Thuisgekookt", "Moeders voor Moeders", "Steffie", "BerekenUwRecht",
-    "Jongeren Informatie Punt", "JIP", "Wijzer in geldzaken", "MoneyWise", "Geldzorgen", "Stichting Babyspullen", "113 Zelfmoordpreventie",
+    "Jongeren Informatie Punt", "JIP", "Wijzer in geldzaken", "MoneyWise", "Geldzorgen",
+    "Stichting Babyspullen", "113 Zelfmoordpreventie",
 )
 
 
@@ -378,7 +403,6 @@ def _protected_pattern() -> re.Pattern:
 # patterns
 # --------------------------------------------------------------------------------------------
 
-_SEP = r"[ \t.\-/]"  # one separator inside a number
 
 # E-mail, also lightly obfuscated ("naam [at] gmail.com", "naam(at)ziggo(punt)nl").
 _AT = r"(?:\s?@\s?|\s?[\[(]\s?(?:at|@)\s?[\])]\s?)"
@@ -400,14 +424,17 @@ _IBAN_RE = re.compile(
     r"(?<![A-Za-z0-9])([A-Za-z]{2})[ \-]?(\d{2})((?:[ \-]?[A-Za-z0-9]){8,30})(?![A-Za-z0-9])"
 )
 
-# Phone numbers: Dutch (10 digits, 0 + area or 6), +31 / 0031, service numbers 0800/0900/
-# 0909/088, and foreign (+xx / 00xx, 8-15 digits). Up to 3 separators per gap.
+# Phone numbers: Dutch (10 digits, 0 + area or 6; 12 for 097), +31 / 0031, service numbers
+# 0800/0900/0909 (8-11 digits), and foreign (+xx / 00xx, 8-15 digits). Up to 3 separators
+# per gap.
 _GAP = r"[ \t.\-\u2013\u2014/()]{0,3}"
 _DATE_START_RE = re.compile(r"\d{1,2}([-/.])\d{1,2}\1(?:19|20)\d{2}(?!\d)")
 _PHONE_RES: Tuple[re.Pattern, ...] = (
     re.compile(rf"(?<![\w+])(?:\+|00){_GAP}31{_GAP}(?:\(0\){_GAP})?[1-9](?:{_GAP}\d){{8}}"
                r"(?![\d:])"),
     re.compile(rf"(?<![\w+])\(?0\)?{_GAP}[1-9](?:{_GAP}\d){{8}}(?![\d:])"),
+    # 097 numbers have 12 digits (0970 1020 3040, +31 97 0102 03040)
+    re.compile(rf"(?<![\w+])(?:(?:\+|00){_GAP}31{_GAP}|0{_GAP})9{_GAP}7(?:{_GAP}\d){{9}}(?![\d:])"),
     re.compile(rf"(?<![\w+])0[89]0[0-9](?:{_GAP}\d){{4,7}}(?![\d:])"),
     re.compile(rf"(?<![\w+])(?:\+|00)(?!31)[1-9]\d{{0,2}}(?:{_GAP}\d){{6,12}}(?![\d:])"),
 )
@@ -433,11 +460,11 @@ _NUMBER_AFTER_CUE_RE = re.compile(r"\s*(?:is|:|=)?\s*([A-Za-z0-9][A-Za-z0-9./\-]
 # Postcodes: 1234 AB / 1234AB (never SA, SD, SS).
 _POSTCODE_RE = re.compile(r"(?<![\w€.,])([1-9]\d{3})([ \t]{0,2})([A-Za-z]{2})(?![\w])")
 _POSTCODE_CUE = re.compile(r"(?i)\b(?:postcode|pc|post\s?code)\b")
-_NOT_POSTCODE_LETTERS = frozenset(
+_NOT_POSTCODE_LETTERS = _words(
     """
     en in op is te al na om of ze we je nu zo er ja uw ie eu km kg mg gr ml cl cm mm
     kw mb gb kb pk st pm am pp hr jr wk mn nr eo ca bv pc
-    """.split()
+    """
 )
 
 # Streets: a word ending in a street suffix (optionally -Oost/-West/…), preceded by up to three
@@ -503,10 +530,8 @@ _BIRTH_CUE = re.compile(
 )
 
 # Links with a path (a profile or a document); bare domains stay.
-_LINK_RE = re.compile(
-    r"(?i)(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|nl|be|org|net|eu|nu|info|me|io|"
-    r"app|tv)/\S+"
-)
+_URL_START_RE = re.compile(r"(?i)(?:https?://|www\.)\S+")
+_TLD_SLASH_RE = re.compile(r"(?i)\.(?:com|nl|be|org|net|eu|nu|info|me|io|app|tv)(?=/)")
 
 # Names.
 _NAME_TOKEN = r"[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*"
@@ -547,14 +572,14 @@ _INITIALS_RE = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,4}(?=\s*(?:[a-z']{1,4}\s+
 _PAIR_RE = re.compile(rf"(?<![\w-])({_NAME_TOKEN})\s+(?:en|&)\s+({_NAME_TOKEN})(?![\w&])")
 _ARTICLES = frozenset({"de", "den", "der", "het", "'t", "t"})
 _WEAK_INTERFIXES = frozenset({"in", "op", "aan", "bij", "voor", "uit", "onder"})
-_NAME_STOP = frozenset(
+_NAME_STOP = _words(
     """
     en of maar want dus ik je jij hij zij ze we wij u jullie is ben zijn was heeft heb had
     wil kan mag moet zou die dat dit deze de het een van voor met op in aan bij om uit tot
     naar over niet geen wel ook nog al heel erg echt zo die daar hier nu toen als dan
     zelf thuis alleen samen moe bang boos blij ziek verdrietig kapot op klaar bezig
     benieuwd alleenstaand werkloos zwanger
-    """.split()
+    """
 )
 
 
@@ -562,7 +587,8 @@ def _eleven_test(digits: str) -> bool:
     """The 11-proef for a 9-digit BSN."""
     if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
         return False
-    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1))) - int(digits[8])
+    weights = range(9, 1, -1)
+    total = sum(int(d) * w for d, w in zip(digits[:8], weights, strict=True)) - int(digits[8])
     return total % 11 == 0
 
 
@@ -587,6 +613,14 @@ def _phone_digits(text: str) -> str:
     if digits.startswith("0") and len(digits) == 11 and digits[1] == "0":
         digits = digits[1:]  # "+31 (0)6 …" written as 0 0 6 …
     return digits
+
+
+def _starts_sentence(text: str, pos: int) -> bool:
+    """``pos`` is at the start of the text, a line or a sentence."""
+    index = pos - 1
+    while index >= 0 and text[index] in " \t":
+        index -= 1
+    return index < 0 or text[index] in ".!?:\n" and (index < pos - 1 or text[index] == "\n")
 
 
 def _window(text: str, start: int, end: int, before: int = 45, after: int = 30) -> Tuple[str, str]:
@@ -657,9 +691,9 @@ class _Finder:
             if _AMOUNT_AFTER.match(after) or before.rstrip().endswith(("€", "EUR", "eur")):
                 continue
             cue = _BSN_CUE.search(before) is not None
-            if len(digits) == 9 and (_eleven_test(digits) or cue):
-                self.add(match.start(), match.end(), "bsn")
-            elif len(digits) == 8 and cue:
+            # 8 digits: a BSN whose leading 0 was lost, only after a cue (any other run of 7+
+            # digits becomes [nummer] anyway)
+            if (len(digits) == 9 and _eleven_test(digits)) or cue:
                 self.add(match.start(), match.end(), "bsn")
 
     def numbers(self) -> None:
@@ -679,10 +713,10 @@ class _Finder:
                 continue
             before, _ = _window(self.text, match.start(), match.end(), before=30)
             cue = _POSTCODE_CUE.search(before) is not None
-            if not cue and not letters.isupper():
-                # "1800 en …", "2000km": lower case only without a space and not a word/unit
-                if match.group(2) or letters.lower() in _NOT_POSTCODE_LETTERS:
-                    continue
+            # lower case ("1800 en …", "2000km") only without a space and not a word or unit
+            lower_ok = not match.group(2) and letters.lower() not in _NOT_POSTCODE_LETTERS
+            if not cue and not letters.isupper() and not lower_ok:
+                continue
             self.add(match.start(), match.end(), "postcode")
 
     def addresses(self) -> None:
@@ -735,7 +769,7 @@ class _Finder:
                     if len(digits) == 2:
                         year += 2000 if year <= this_year % 100 else 1900
                 before, after = _window(self.text, match.start(), match.end(), 45, 25)
-                before = re.split(r"[.!?\n]\s", before)[-1]
+                before = re.split(r"(?<!geb)[.!?\n]\s", before)[-1]  # not after "geb."
                 after = re.split(r"[.!?\n]", after)[0]
                 birth = _BIRTH_CUE.search(before) or re.search(r"(?i)\bgeboren\b", after)
                 if birth:
@@ -746,11 +780,22 @@ class _Finder:
     def links(self) -> None:
         if self.speaker == "bot":
             return
-        for match in _LINK_RE.finditer(self.text):
-            url = match.group(0).rstrip(".,;:!?)")
+        text = self.text
+        candidates = [(m.start(), m.end()) for m in _URL_START_RE.finditer(text)]
+        for match in _TLD_SLASH_RE.finditer(text):
+            # "facebook.com/naam": walk back over the host name, forward over the path
+            start = match.start()
+            while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "._-"):
+                start -= 1
+            end = match.end()
+            while end < len(text) and not text[end].isspace():
+                end += 1
+            candidates.append((start, end))
+        for start, end in candidates:
+            url = text[start:end].rstrip(".,;:!?)")
             rest = re.sub(r"(?i)^(?:https?://)?(?:www\.)?[^/]+", "", url)
             if rest.strip("/"):
-                self.add(match.start(), match.start() + len(url), "link")
+                self.add(start, start + len(url), "link")
 
     # names ----------------------------------------------------------------------------------
 
@@ -805,8 +850,8 @@ class _Finder:
         if lower in _WORDLIKE_NAMES and not (cue and capital):
             return
         known = lower in lists.first or lower in lists.surname
-        if lower in lists.common and not known and not (capital and strong):
-            return
+        if lower in lists.common and not known and not (capital and (strong or cue)):
+            return  # "mevrouw Bos", "ik heet Roos" are names; a bare "bos" is not
         if not (capital or known or strong):
             return
         taken.append(tokens[0])
@@ -833,12 +878,12 @@ class _Finder:
                 break
             if lower in _NAME_STOP or lower in _NOT_NAMES:
                 break
-            if word[0].isupper() and (lower not in lists.common or lower in lists.surname):
-                taken.append(token)
-            elif lowercase_ok and lower in lists.surname and lower not in lists.common:
-                taken.append(token)
-            else:
+            capital_name = word[0].isupper() and (lower not in lists.common or
+                                                  lower in lists.surname)
+            lower_surname = lowercase_ok and lower in lists.surname and lower not in lists.common
+            if not (capital_name or lower_surname):
                 break
+            taken.append(token)
             index += 1
         self.add(taken[0].start(), taken[-1].end(), "name", cue)
 
@@ -888,8 +933,7 @@ class _Finder:
                 continue
             if word[0].isupper():
                 # "Tip:", "Actie …" at the start of a sentence are words, not names
-                start_of_sentence = re.search(r"(?:^|[.!?:]\s+|\n\s*)$", text[:match.start()])
-                if start_of_sentence and lower in vocab:
+                if _starts_sentence(text, match.start()) and lower in vocab:
                     continue
                 self._take_name(match.start(), lowercase_ok=False, strong=False, cue=False)
             elif word.islower() and len(word) >= 3 and vocab and lower not in vocab:
@@ -1063,6 +1107,28 @@ def _apply(text: str, spans: List[Span]) -> str:
     return "".join(parts)
 
 
+# deduce's context annotators slow down more than linearly on long texts ("Jan van " * 200
+# takes 3.6 s): long messages go to deduce in pieces of at most this many characters, cut at
+# a sentence end or a space. Our own patterns always see the whole text.
+_DEDUCE_CHUNK = 400
+
+
+def _chunks(text: str, limit: int) -> Iterator[Tuple[int, str]]:
+    """``(offset, piece)`` pairs covering ``text``, pieces at most ``limit`` long."""
+    start = 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        cut = max(window.rfind(". "), window.rfind("! "), window.rfind("? "), window.rfind("\n"))
+        if cut < limit // 2:
+            cut = window.rfind(" ")
+        if cut < limit // 2:
+            cut = limit - 1
+        yield start, text[start:start + cut + 1]
+        start += cut + 1
+    if start < len(text):
+        yield start, text[start:]
+
+
 class Redactor:
     """Redacts text with deduce + our patterns; deduce is loaded once, on first use.
 
@@ -1096,7 +1162,7 @@ class Redactor:
                 try:
                     self._deduce = load_deduce(self.config_path, self.cache_dir,
                                                self.build_missing)
-                except DeduceUnavailable as exc:
+                except Exception as exc:  # DeduceUnavailable or anything unexpected
                     self.load_error = str(exc)
                     log.warning("redact: deduce unavailable, using patterns only: %s", exc)
                 self._loaded = True
@@ -1113,19 +1179,20 @@ class Redactor:
     def _deduce_spans(self, text: str, speaker: str = "user") -> List[Span]:
         if speaker == "bot" or not self.load() or not text.strip():
             return []
-        try:
-            with self._run_lock:
-                document = self._deduce.deidentify(text)
-        except Exception as exc:  # a deduce bug must not stop the handover
-            log.warning("redact: deduce failed on a message (%s); patterns only for it",
-                        type(exc).__name__)
-            return []
         spans: List[Span] = []
-        for annotation in document.annotations:
-            tag = str(annotation.tag).lower()
-            kind = _DEDUCE_TAGS.get(tag, "other")
-            if kind is not None:
-                spans.append(Span(annotation.start_char, annotation.end_char, kind))
+        for offset, chunk in _chunks(text, _DEDUCE_CHUNK):
+            try:
+                with self._run_lock:
+                    document = self._deduce.deidentify(chunk)
+            except Exception as exc:  # a deduce bug must not stop the handover
+                log.warning("redact: deduce failed on a message (%s); patterns only for it",
+                            type(exc).__name__)
+                continue
+            for annotation in document.annotations:
+                kind = _DEDUCE_TAGS.get(str(annotation.tag).lower(), "other")
+                if kind is not None:
+                    spans.append(Span(offset + annotation.start_char,
+                                      offset + annotation.end_char, kind))
         return spans
 
     def spans(self, text: str, keep: Iterable[str] = (), speaker: str = "user") -> List[Span]:

@@ -43,7 +43,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import QueuePool, StaticPool
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB_PATH = PROJECT_ROOT / "var" / "handover.db"
@@ -400,8 +400,14 @@ def _engine_for(url: str) -> Engine:
         )
     else:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
+        # A small pool (SQLAlchemy 1.4 would reopen the file for every connection);
+        # each connection is used by one thread at a time.
         engine = sa.create_engine(
-            url, connect_args={"timeout": 15, "check_same_thread": False}, future=True
+            url,
+            poolclass=QueuePool,
+            pool_size=5,
+            connect_args={"timeout": 15, "check_same_thread": False},
+            future=True,
         )
 
     @sa.event.listens_for(engine, "connect")
@@ -409,7 +415,11 @@ def _engine_for(url: str) -> Engine:
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         if database not in ("", ":memory:"):
+            # WAL: the action server writes while the review app reads. NORMAL sync is
+            # safe in WAL mode (no corruption); only the last commits can be lost on a
+            # power cut.
             cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     return engine

@@ -14,7 +14,8 @@
 # SANIC_WORKERS (1 per Rasa server, see docs/scaling.md), TICKET_LOCK_LIFETIME (20 s),
 # DB_HOST/DB_PORT/DB_NAME/DB_USER/DB_PASSWORD (127.0.0.1/5432/assistant/postgres/""),
 # REDIS_HOST/REDIS_PORT/REDIS_DB (127.0.0.1/6379/1), HANDOVER_DB_URL (PostgreSQL database
-# ${DB_NAME}_handover), RUN_DIR (var/run/scaled), LOG_DIR (var/log/scaled).
+# ${DB_NAME}_handover), RUN_DIR (var/run/scaled), LOG_DIR (var/log/scaled),
+# ENDPOINTS (rasa_project/endpoints.postgres.yml), EXTRA_PYTHONPATH (none; for experiments).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -34,7 +35,7 @@ export DB_USER=${DB_USER:-postgres} DB_PASSWORD=${DB_PASSWORD:-}
 export REDIS_HOST=${REDIS_HOST:-127.0.0.1} REDIS_PORT=${REDIS_PORT:-6379} REDIS_DB=${REDIS_DB:-1}
 export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://127.0.0.1:$ACTION_PORT/webhook}
 export HANDOVER_DB_URL=${HANDOVER_DB_URL:-postgresql://$DB_USER${DB_PASSWORD:+:$DB_PASSWORD}@$DB_HOST:$DB_PORT/${DB_NAME}_handover}
-ENDPOINTS=rasa_project/endpoints.postgres.yml
+ENDPOINTS=${ENDPOINTS:-rasa_project/endpoints.postgres.yml}
 
 mkdir -p "$RUN_DIR" "$LOG_DIR"
 RUN_DIR=$(cd "$RUN_DIR" && pwd)
@@ -45,7 +46,8 @@ preset_key=${PSEUDONYM_KEY:-}
 set -a; [ -f var/secrets.env ] && . var/secrets.env; [ -f .env ] && . ./.env; set +a
 [ -n "$preset_key" ] && export PSEUDONYM_KEY=$preset_key
 [ -n "${PSEUDONYM_KEY:-}" ] || { echo "PSEUDONYM_KEY is not set: run \`make setup\`." >&2; exit 1; }
-export PYTHONPATH=. TF_CPP_MIN_LOG_LEVEL=3 RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1
+export PYTHONPATH=.${EXTRA_PYTHONPATH:+:$EXTRA_PYTHONPATH} TF_CPP_MIN_LOG_LEVEL=3
+export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1
 
 [ -f "$MODEL" ] || { echo "No model at $MODEL: run \`make train\` first." >&2; exit 1; }
 

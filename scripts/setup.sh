@@ -22,6 +22,9 @@ fi
 step "Dutch spaCy pipeline"
 TF_CPP_MIN_LOG_LEVEL=3 "$PY" scripts/dutch_pipeline.py 2>/dev/null
 
+step "deduce (Dutch de-identification for handovers)"
+"$PY" scripts/setup_deduce.py
+
 mkdir -p var
 if [ ! -s var/secrets.env ]; then
   step "Creating a pseudonym key for the embedded default (var/secrets.env, never committed)"

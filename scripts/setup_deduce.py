@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
+import logging
 import subprocess
 import sys
 import tarfile
@@ -134,6 +135,8 @@ def warm_cache() -> None:
     else:
         step("Building deduce's lookup structures (first time only: about 70 seconds)")
     start = time.perf_counter()
+    # load_deduce warns "cache missing, run make setup" when it builds: that is this script
+    logging.getLogger("handover.redact").setLevel(logging.ERROR)
     try:
         model = load_deduce()
     except DeduceUnavailable as exc:

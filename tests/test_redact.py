@@ -261,7 +261,8 @@ def test_help_lines_stay(redactor: Redactor, number: str) -> None:
         ("sofi 79401995", "sofi [BSN]"),  # 8 digits, leading 0 lost, after a cue
         ("mijn BSN is 123456789", "mijn BSN is [BSN]"),  # fails the 11-proef, after "BSN"
         ("ik heb 123456789 kinderen", "ik heb [nummer] kinderen"),  # no BSN, still a number
-        ("€ 628194821", "€ 628194821"),  # an amount
+        ("€ 1.250,00 achterstand, 628.194.821,50 is geen bsn",
+         "€ 1.250,00 achterstand, 628.194.821,50 is geen bsn"),  # amounts
     ],
 )
 def test_bsn(redactor: Redactor, text: str, expected: str) -> None:
@@ -393,6 +394,18 @@ def test_speed(deduce_redactor: Redactor, capsys: pytest.CaptureFixture) -> None
     with capsys.disabled():
         print(f"\nredaction speed, deduce mode: {ms:.1f} ms per message")
     assert ms < 100
+
+
+def test_long_messages_go_to_deduce_in_pieces(deduce_redactor: Redactor) -> None:
+    long_text = ("Gisteren sprak ik Willemijn Hoogendoorn. " + "Het gaat wel. " * 40) * 4
+    assert len(long_text) > 4 * 400
+    spans = deduce_redactor._deduce_spans(long_text)
+    names = {long_text[span.start:span.end] for span in spans if span.kind == "name"}
+    assert names == {"Willemijn Hoogendoorn"}
+    assert "Willemijn" not in deduce_redactor.redact(long_text)
+    start = time.perf_counter()
+    deduce_redactor.redact("Jan van " * 500)  # deduce alone: minutes on this
+    assert time.perf_counter() - start < 20
 
 
 # --- never crashes ---------------------------------------------------------------------------

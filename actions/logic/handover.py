@@ -33,7 +33,7 @@ PHONE = re.compile(r"(?:\+31|0031|0)[\s-]?(?:6[\s-]?(?:\d[\s-]?){8}|[1-9](?:[\s-
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
-def _say(response: str, **values: Any) -> "Say":
+def _say(response: str, **values: Any) -> Say:
     from actions.logic.dialogue import Say
 
     return Say(response, values)
@@ -44,7 +44,7 @@ def asks_for_person(text: str) -> bool:
     return bool(ASKS_FOR_PERSON.search(text))
 
 
-def offer(state: "State", asked: bool = False) -> List["Say"]:
+def offer(state: State, asked: bool = False) -> List[Say]:
     """Offer a handover when it fits; an empty list when it does not."""
     if state.handover.get("offered") or state.services is None:
         return []
@@ -66,7 +66,7 @@ def offer(state: "State", asked: bool = False) -> List["Say"]:
     return [_say("utter_handover_explain", organisation=organisation["name"])]
 
 
-def answer(state: "State", turn: "Turn", signals: Signals) -> List["Say"]:
+def answer(state: State, turn: Turn, signals: Signals) -> List[Say]:
     """Handle the answer to the consent or the contact question."""
     organisation = state.handover.get("organisation") or {}
     name = organisation.get("name", "")
@@ -104,7 +104,7 @@ def answer(state: "State", turn: "Turn", signals: Signals) -> List["Say"]:
     ]
 
 
-def summary(state: "State", needs_labels: Dict[str, str]) -> Dict[str, Any]:
+def summary(state: State, needs_labels: Dict[str, str]) -> Dict[str, Any]:
     """The summary a professional sees (no free text from the user)."""
     return {
         "role": state.role,
@@ -117,7 +117,7 @@ def summary(state: "State", needs_labels: Dict[str, str]) -> Dict[str, Any]:
     }
 
 
-def contact_values(state: "State") -> List[str]:
+def contact_values(state: State) -> List[str]:
     """The contact details the person chose to give (kept in the redacted transcript)."""
     contact: Optional[Dict[str, Any]] = state.handover.get("contact")
     return [str(v) for k, v in (contact or {}).items() if k in ("phone", "email")]

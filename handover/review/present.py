@@ -39,15 +39,23 @@ SPEAKERS: Dict[str, str] = {
 SUMMARY_LABELS: Tuple[Tuple[str, str], ...] = (
     ("text", "Samenvatting"),
     ("needs", "Hulpvragen"),
-    ("tier", "Passende hulp (Geldfit-trede)"),
-    ("reason", "Reden"),
-    ("household", "Huishouden"),
     ("role", "Wie vraagt hulp"),
+    ("child_ages", "Leeftijd van de kinderen"),
+    ("tier", "Passende hulp (Geldfit-trede)"),
+    ("triage_tier", "Passende hulp (Geldfit-trede)"),
+    ("reason", "Reden"),
+    ("suggested", "Al genoemd in de chat"),
+    ("household", "Huishouden"),
     ("bills_behind", "Rekeningen achter"),
     ("bailiff", "Deurwaarder"),
     ("wants_in_person", "Wil hulp in persoon"),
     ("language", "Taal"),
 )
+ROLE_LABELS: Dict[str, str] = {
+    "parent": "een ouder of verzorger",
+    "youth": "een jongere",
+    "professional": "een hulpverlener of iemand die helpt",
+}
 SCOPE_LABELS: Dict[str, str] = {
     "summary": "alleen de samenvatting",
     "summary_transcript": "samenvatting en gesprek (zonder persoonsgegevens)",
@@ -129,8 +137,12 @@ def _value(key: str, value: Any) -> str:
         labels = need_labels()
         items = value if isinstance(value, list) else [value]
         return ", ".join(labels.get(str(v), str(v)) for v in items)
-    if key == "tier" and isinstance(value, int):
+    if key in ("tier", "triage_tier") and isinstance(value, int):
         return TIER_LABELS.get(value, str(value))
+    if key == "role" and isinstance(value, str):
+        return ROLE_LABELS.get(value, value)
+    if key == "child_ages" and isinstance(value, list):
+        return ", ".join(f"{v} jaar" for v in value) if value else "onbekend"
     if isinstance(value, bool):
         return "ja" if value else "nee"
     if value is None:
@@ -146,7 +158,8 @@ def summary_rows(handover: Handover) -> List[Tuple[str, str]]:
     """(label, text) rows of the summary: known keys first, then the rest."""
     summary = handover.summary
     rows: List[Tuple[str, str]] = []
-    done = {"urgent", "urgency"}  # shown on their own, see urgency_text()
+    # Shown on their own: urgency (urgency_text) and the municipality (from the handover).
+    done = {"urgent", "urgency", "municipality"}
     for key, label in SUMMARY_LABELS:
         if key in summary:
             rows.append((label, _value(key, summary[key])))

@@ -4,8 +4,8 @@ Uses the session fixture ``rasa_url`` from tests/conftest.py (action server + Ra
 trained model); skipped when it is not there. Marked ``server``.
 
 Which user texts make Rasa answer with buttons can be set with
-``BRIDGE_E2E_BUTTON_TEXTS`` (``|``-separated, default ``/start|/help|hoi``): the first
-one whose answer has buttons is used.
+``BRIDGE_E2E_BUTTON_TEXTS`` (``|``-separated; default: a need whose role question has
+buttons): the first one whose answer has buttons is used.
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ from tests.bridges.fakes import (
 pytestmark = [pytest.mark.server, pytest.mark.anyio]
 
 RASA_TIMEOUT = 30.0
-BUTTON_TEXTS = os.environ.get("BRIDGE_E2E_BUTTON_TEXTS", "/start|/help|hoi").split("|")
+BUTTON_TEXTS = os.environ.get(
+    "BRIDGE_E2E_BUTTON_TEXTS", "we hebben geld nodig voor schoolspullen|/start|hoi"
+).split("|")
 
 
 async def settle(count: Callable[[], int], at_least: int, timeout: float = 60.0) -> int:

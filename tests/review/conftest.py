@@ -63,7 +63,9 @@ def seed(store: HandoverStore, password: str = PASSWORD) -> Seed:
     store.add_account("bram", "wijk-ams", "reviewer", password)
     ams = store.create_handover(
         "person-ams", "gem-ams", "GM0363", "summary_transcript",
-        {"needs": ["cutoff", "debts"], "urgent": True, "tier": 4, "text": SECRET_SUMMARY},
+        {"needs": ["cutoff", "debts"], "urgent": True, "triage_tier": 4, "text": SECRET_SUMMARY,
+         "role": "parent", "child_ages": [4, 9], "municipality": "GM0363",
+         "suggested": ["Schuldhulp van de gemeente"]},
         [
             {"speaker": "user", "text": SECRET_TURN},
             {"speaker": "bot", "text": "Dat is spoed. Wil je dat iemand van de gemeente belt?"},

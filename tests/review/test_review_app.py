@@ -209,7 +209,9 @@ async def test_detail_status_note_and_audit(
     html = await page.text()
     assert page.status == 200
     for text in (SECRET_SUMMARY, SECRET_TURN, SECRET_PHONE, "Via de chat", "Spoed",
-                 "schuldhulp van de gemeente", "samenvatting en gesprek"):
+                 "4 - schuldhulp van de gemeente", "samenvatting en gesprek",
+                 "een ouder of verzorger", "4 jaar, 9 jaar", "Al genoemd in de chat",
+                 "Amsterdam"):
         assert text in html, text
     assert "<script>window.__pwned" not in html  # autoescape
     assert "&lt;script&gt;window.__pwned" in html
