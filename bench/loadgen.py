@@ -9,16 +9,17 @@ For every level of concurrency (default 1, 10 and 50 conversations at once) it p
 messages per second, p50/p95/p99 latency, errors and lost messages, double answers, lost
 state, and the peak RSS of the Rasa server processes (read from /proc).
 
-Each virtual user runs one scripted conversation after another with a new sender each time
-and no think time. The set-up's answers to each script, sent once and one at a time before
-the load, are the reference; under load every answer is compared with it:
+Each virtual user runs one scripted conversation after another with a new sender each time,
+with no think time (``--think S`` adds a pause of about S seconds after each reply). The
+set-up's answers to each script, sent once and one at a time before the load, are the
+reference; under load every answer is compared with it:
 - double answer: a reply holds the same text more often than the reference reply does;
 - lost state: a reply asks a question (age, municipality, cut-off, bailiff) that the
   reference does not ask at that point, i.e. the bot forgot an answer it was given;
 - other mismatch: any other difference from the reference.
 A friendly error ("er gaat iets mis", the channel's reply when the action server cannot be
 reached) makes the virtual user send the same message again after a second, as a person
-would (at most ``--resends`` times); bench/faults.py decides whether it fell in a fault
+would (at most 30 times, 60 in bench/faults.py), which decides whether it fell in a fault
 window. Every loop is bounded by ``--duration`` and ``--max-messages`` and stops by itself.
 """
 
@@ -28,6 +29,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import signal
 import statistics
 import subprocess
@@ -194,8 +196,12 @@ async def virtual_user(
     records: List[Record],
     resends: int,
     tag: str,
+    think: float = 0.0,
 ) -> None:
-    """Run conversations back to back until the budget is spent."""
+    """Run conversations back to back until the budget is spent.
+
+    ``think``: mean pause in seconds after each reply (0 = none, a stress test).
+    """
     names = list(SCRIPTS)
     conversation_no = 0
     while True:
@@ -216,6 +222,8 @@ async def virtual_user(
                 if status != "friendly_error":
                     break
                 await asyncio.sleep(1.0)
+            if think:
+                await asyncio.sleep(random.uniform(0.5, 1.5) * think)
             if status not in ("ok", "friendly_error"):
                 break  # the conversation's state is unknown now: start a new one
 
@@ -230,6 +238,7 @@ async def run_level(
     timeout: float = 60,
     tag: str = "load",
     budget: Optional[Budget] = None,
+    think: float = 0.0,
 ) -> tuple[List[Record], float]:
     """``concurrency`` virtual users for ``duration`` seconds; (records, elapsed seconds).
 
@@ -243,7 +252,7 @@ async def run_level(
     async with aiohttp.ClientSession(connector=connector, timeout=client_timeout) as session:
         users = [
             virtual_user(i, session, url, reference, budget, records, resends,
-                         f"{tag}{concurrency}")
+                         f"{tag}{concurrency}", think)
             for i in range(concurrency)
         ]
         await asyncio.wait_for(asyncio.gather(*users), timeout=duration + timeout + 30)
@@ -601,7 +610,7 @@ class UrlSetup:
 
 
 def measure(setup, levels: Sequence[int], duration: float, max_messages: int,
-            out: Optional[Path] = None) -> List[Dict[str, float]]:
+            out: Optional[Path] = None, think: float = 0.0) -> List[Dict[str, float]]:
     """Reference run, then each level in turn; print and return the rows."""
     reference = asyncio.run(record_reference(setup.url))
     rows = []
@@ -611,7 +620,7 @@ def measure(setup, levels: Sequence[int], duration: float, max_messages: int,
                 setup.own_pids, setup.rasa_pids
             ) as cpu:
                 records, elapsed = await run_level(setup.url, level, duration, reference,
-                                                   max_messages=max_messages)
+                                                   max_messages=max_messages, think=think)
             return records, elapsed, memory.peak, cpu
 
         note = machine_note(exclude=setup.own_pids())
@@ -629,7 +638,8 @@ def measure(setup, levels: Sequence[int], duration: float, max_messages: int,
                 bad = [asdict(r) for r in records if r.status != "ok" or r.double
                        or r.lost_state or r.mismatch][:20]
                 fh.write(json.dumps({"setup": setup.name, **row, "bad_examples": bad}) + "\n")
-    print_table(f"{setup.name}: {duration:.0f} s per level", rows)
+    pacing = f", think time ~{think:g} s" if think else ", no think time"
+    print_table(f"{setup.name}: {duration:.0f} s per level{pacing}", rows)
     return rows
 
 
@@ -658,6 +668,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--model", default=str(ROOT / "models" / "assistant.tar.gz"))
     parser.add_argument("--sanic-workers", type=int, default=1,
                         help="SANIC_WORKERS per Rasa server in the scaled set-up")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean pause after each reply in seconds (default 0: stress test)")
     parser.add_argument("--json", default="", help="append per-level results to this file")
     args = parser.parse_args(argv)
     os.environ.setdefault("PSEUDONYM_KEY", "load-key-" + "x" * 32)
@@ -668,7 +680,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for setup in setups_for(args):
         print(f"==> {setup.name}: starting", flush=True)
         with setup:
-            rows = measure(setup, levels, args.duration, args.max_messages, out)
+            rows = measure(setup, levels, args.duration, args.max_messages, out, args.think)
         failures += sum(r["errors"] + r["double_answers"] + r["lost_state"] for r in rows)
     return 1 if failures else 0
 

@@ -48,9 +48,11 @@ Decisions:
 * **Bot turns** are our own texts: they get the same structured patterns (a number the bot
   repeats goes) and names only after a personal cue, no deduce and no first-name list, so fund
   and service names ("Sam&", "Steffie", "Actie Pepernoot") are never mangled.
-* ``keep``: exact strings the person chose to share with the professional (their contact phone
-  or e-mail) survive; a phone number with the same digits in another notation and an e-mail in
-  another letter case survive too.
+* ``keep``: exact strings (3+ characters) the person chose to share with the professional
+  (their contact phone or e-mail) survive; a phone number with the same digits in another
+  notation and an e-mail in another letter case survive too.
+* **Long messages** go to deduce in pieces of at most 400 characters (its context rules slow
+  down more than linearly); our own patterns always see the whole text.
 
 :class:`Redactor` loads deduce once (lazily, thread-safe). If deduce cannot load (no
 ``base_config.json`` from the sdist: run ``make setup``) it logs a warning and redacts with the
@@ -1197,7 +1199,8 @@ class Redactor:
 
     def spans(self, text: str, keep: Iterable[str] = (), speaker: str = "user") -> List[Span]:
         """The merged spans that :meth:`redact` replaces."""
-        keep_list = [item for item in keep if isinstance(item, str) and item]
+        # keep items are contact details: shorter than 3 characters they would only tear holes
+        keep_list = [item for item in keep if isinstance(item, str) and len(item.strip()) >= 3]
         found = pattern_spans(text, speaker)
         found += [_trim_name(span, text) for span in self._deduce_spans(text, speaker)]
         protected = _protected_ranges(text)

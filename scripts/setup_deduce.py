@@ -6,7 +6,7 @@ script
 1. downloads the deduce sdist of the installed version from PyPI with ``pip download``
    (hash-checked for the pinned 3.0.4) and copies its ``base_config.json`` to
    ``.cache/deduce/`` (gitignored), unless a valid copy for this version is already there;
-2. loads deduce once, which builds its lookup structures (about 70 s the first time) and
+2. loads deduce once, which builds its lookup structures (1-3 minutes the first time) and
    caches them in ``.cache/deduce/cache/``, so the first handover does not wait for it;
 3. redacts a test sentence to check that deduce really works.
 
@@ -83,7 +83,10 @@ def download_sdist(version: str, folder: Path) -> Path:
     result = subprocess.run(args, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-8:])
-        raise SetupError(f"pip could not download the deduce {version} sdist from PyPI:\n{tail}")
+        raise SetupError(
+            f"pip could not download the deduce {version} sdist from PyPI (check the network "
+            f"or the pip index settings, then run `make setup` again):\n{tail}"
+        )
     archives = sorted(folder.glob("deduce-*.tar.gz"))
     if not archives:
         raise SetupError(f"pip reported success but no deduce sdist is in {folder}")
@@ -133,7 +136,7 @@ def warm_cache() -> None:
     if cached:
         step("Loading deduce from its lookup cache")
     else:
-        step("Building deduce's lookup structures (first time only: about 70 seconds)")
+        step("Building deduce's lookup structures (first time only: 1-3 minutes)")
     start = time.perf_counter()
     # load_deduce warns "cache missing, run make setup" when it builds: that is this script
     logging.getLogger("handover.redact").setLevel(logging.ERROR)

@@ -210,3 +210,11 @@ def test_every_response_the_dialogue_uses_exists_in_the_domain() -> None:
         used |= set(re.findall(r'"(utter_[a-z_0-9]+)"', path.read_text()))
     missing: Tuple[str, ...] = tuple(sorted(u for u in used if u not in responses))
     assert not missing, missing
+
+
+def test_youth_who_dares_not_tell_at_school_gets_someone_to_talk_to() -> None:
+    talk = Talk()
+    first = talk.names(talk.say("ik durf op school niet te zeggen dat we geen geld hebben"))
+    assert first[0].startswith("utter_normalise_shame")
+    talk.say("ik ben 14 en vraag het voor mezelf", "inform")
+    assert "utter_youth_talk" in talk.all_names()

@@ -227,7 +227,7 @@ def advise(state: State, need: str) -> List[Say]:
             says += funds
         if need == "health_costs":
             says.append(_say("utter_health_costs"))
-        if need == "stress" and role == "youth":
+        if need in ("stress", "money_general") and role == "youth":
             says.append(_say("utter_youth_talk"))
         elif need != "money_general":
             says += route_says(find_routes(need, role))[: (1 if funds else MAX_ROUTES)]
