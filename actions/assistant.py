@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import threading
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
@@ -14,6 +16,21 @@ from actions.logic.content import get_content
 from actions.logic.dialogue import Say, State, Turn, respond
 
 logger = logging.getLogger(__name__)
+
+
+def _preload_redactor() -> None:
+    """Load deduce (about 1 GB, 10-30 s) in the background, so a first handover need not wait."""
+    try:
+        from handover.redact import get_redactor
+
+        get_redactor().load()
+    except Exception as exc:  # the handover falls back to patterns-only redaction
+        logger.warning("redactor preload failed: %s", type(exc).__name__)
+
+
+if os.environ.get("PRELOAD_REDACTOR", "1") == "1":
+    threading.Thread(target=_preload_redactor, name="redactor-preload", daemon=True).start()
+
 HANDOVER_KINDS = ("municipal_debt_help", "wijkteam", "volunteer")
 
 

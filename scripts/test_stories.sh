@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 set -a; . var/secrets.env; set +a
-export PYTHONPATH=. TF_CPP_MIN_LOG_LEVEL=3 RASA_TELEMETRY_ENABLED=false
+export PYTHONPATH=. TF_CPP_MIN_LOG_LEVEL=3 RASA_TELEMETRY_ENABLED=false PRELOAD_REDACTOR=0
 port=${TEST_ACTION_PORT:-5155}
 out=var/test-stories
 mkdir -p "$out" var/log
