@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Dict, List
 
@@ -50,11 +51,16 @@ def first_text(url: str, text: str) -> List[str]:
     return [m.get("text") or "" for m in replies]
 
 
+def replies_to_all(url: str, items: List[Dict[str, str]]) -> List[List[str]]:
+    """The replies to each phrase, each in a fresh conversation (4 at a time, in order)."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(lambda item: first_text(url, item["text"]), items))
+
+
 @pytest.mark.server
 def test_every_crisis_phrase_gets_its_line_first(rasa_url: str) -> None:
     misses = []
-    for item in CRISIS:
-        texts = first_text(rasa_url, item["text"])
+    for item, texts in zip(CRISIS, replies_to_all(rasa_url, CRISIS), strict=True):
         if not texts or not re.search(LINES[item["label"]], texts[0]):
             misses.append((item["label"], item["text"], texts[:1]))
     recall = 1 - len(misses) / len(CRISIS)
@@ -65,8 +71,7 @@ def test_every_crisis_phrase_gets_its_line_first(rasa_url: str) -> None:
 @pytest.mark.server
 def test_no_idiom_or_money_talk_gets_a_crisis_line(rasa_url: str) -> None:
     alarms = []
-    for item in SAFE:
-        texts = first_text(rasa_url, item["text"])
+    for item, texts in zip(SAFE, replies_to_all(rasa_url, SAFE), strict=True):
         if any(re.search(ANY_CRISIS_LINE, t) for t in texts):
             alarms.append((item["label"], item["text"]))
     rate = len(alarms) / len(SAFE)
