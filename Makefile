@@ -26,7 +26,7 @@ test: train services browser  ## everything: lint, pip check, validate, pytest, 
 	@$(MAKE) --no-print-directory lint validate pytest test-stories
 
 lint:
-	@echo "==> ruff"; .venv/bin/ruff check .
+	@echo "==> ruff"; .venv/bin/ruff check --no-cache .
 
 validate:
 	@echo "==> rasa data validate"

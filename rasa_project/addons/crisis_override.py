@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from actions.logic.crisis import detect_crisis
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+
+from actions.logic.crisis import detect_crisis
 
 CRISIS_INTENT_PREFIX = "crisis_"
 
