@@ -214,6 +214,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                  default_label: (default_config, "rasa-default")}
     rows: Dict[str, dict] = {}
     failed: Dict[str, str] = {}
+    timed_out: List[str] = []
     deadline = started + args.budget
     for label, (config, name) in pipelines.items():
         try:
@@ -224,6 +225,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             rows[label] = dict(evaluate(out / f"{name}.tar.gz", out / "test.yml", out,
                                         deadline - time.time()), train_s=seconds)
         except subprocess.TimeoutExpired:
+            timed_out.append(label)
             failed[label] = (f"stopped: the run's budget of {args.budget:.0f} s ran out "
                              f"(--budget, or fewer --default-epochs)")
         except (RuntimeError, ValueError) as exc:
@@ -248,7 +250,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for label, r in rows.items():
         print(f"Most frequent confusions, {label}: "
               + (", ".join(f"{k} ({n})" for k, n in r["confusions"]) or "none"))
-    return 1 if failed else 0
+    # a row stopped by the time budget is reported, not an error; a broken step is
+    return 1 if set(failed) - set(timed_out) else 0
 
 
 if __name__ == "__main__":
