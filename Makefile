@@ -7,7 +7,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .PHONY: setup train run serve test lint validate test-stories pytest bench purge services clean \
-	telegram whatsapp web browser review
+	telegram whatsapp web browser review serve-scaled load load-faults
 
 setup:            ## .venv, Dutch spaCy pipeline, pseudonym key
 	@scripts/setup.sh
@@ -42,8 +42,9 @@ test-stories:
 services:         ## PostgreSQL and Redis on localhost (started when not running)
 	@scripts/services.sh
 
-bench: train      ## NLU cross-validation F1, train time, REST latency
+bench: train      ## NLU cross-validation F1, train time, REST latency; side by side with Rasa's default
 	@$(PY) bench/run_bench.py
+	@$(PY) bench/side_by_side.py
 
 purge: setup      ## delete conversations older than RETENTION_DAYS (default 30)
 	@$(PY) scripts/purge.py --endpoints $${ENDPOINTS:-rasa_project/endpoints.yml}
@@ -65,3 +66,12 @@ browser:          ## headless Chromium + ChromeDriver for the browser tests (apt
 
 review: setup     ## review web app for professionals on :8090 (HANDOVER_DB_URL; docs/handover.md)
 	@$(PY) -m handover.review --port $${REVIEW_PORT:-8090} $(ARGS)
+
+serve-scaled: train services  ## two Rasa servers + action server behind nginx on :5005, PostgreSQL + Redis (docs/scaling.md)
+	@scripts/serve_scaled.sh
+
+load: train services  ## load test: 1/10/50 conversations, single server (SQLite) and scaled set-up
+	@$(PY) bench/loadgen.py $(ARGS)
+
+load-faults: train services  ## kill/restart a Rasa server and the action server under load; PASS/FAIL
+	@$(PY) bench/faults.py $(ARGS)
