@@ -399,3 +399,20 @@ def test_case_and_diacritics_do_not_change_the_result(text: str) -> None:
     assert kinds_of(text.upper()) == expected
     assert kinds_of(text.title()) == expected
     assert kinds_of(strip_diacritics(text)) == expected
+
+
+# Moved from test_signals.py when signals.py's second crisis regex was removed.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ik wil dood", True),
+        ("ik wil niet meer leven", True),
+        ("soms denk ik aan zelfmoord", True),
+        ("mijn vader slaat me", True),
+        ("ik wil niet meer naar school", False),
+        ("ik ben doodmoe", False),
+        ("ik heb geen geld", False),
+    ],
+)
+def test_short_crisis_and_non_crisis_phrases(text: str, expected: bool) -> None:
+    assert (detect_crisis(text) is not None) is expected, text

@@ -758,20 +758,6 @@ def test_empty(text: str, empty: bool) -> None:
     assert sig(text).empty is empty, text
 
 
-@pytest.mark.parametrize(
-    ("text", "crisis"),
-    [
-        ("ik wil dood", True),
-        ("ik wil niet meer leven", True),
-        ("soms denk ik aan zelfmoord", True),
-        ("mijn vader slaat me", True),
-        ("ik wil niet meer naar school", False),
-        ("ik ben doodmoe", False),
-        ("ik heb geen geld", False),
-    ],
-)
-def test_crisis(text: str, crisis: bool) -> None:
-    assert sig(text).crisis is crisis, text
 
 
 # --------------------------------------------------------------------------------------------

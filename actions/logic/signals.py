@@ -46,7 +46,7 @@ Decisions worth knowing (the dialogue relies on them)
       keyboard mashing, random letters and messages of only emoji or punctuation.
     * ``other_language``: "en", "pl", "tr" by function words (and Polish/Turkish letters);
       "ar", "fa", "ru", "uk", "ti" by script; "und" for another non-Latin script.
-    * ``crisis`` (extra): suicidal thoughts, self-harm or violence at home. Not a need.
+    * Crisis detection is not done here: ``actions.logic.crisis`` is the one detector.
 """
 
 from __future__ import annotations
@@ -124,7 +124,6 @@ class Signals:
     gibberish: bool = False
     other_language: str | None = None
     empty: bool = False
-    crisis: bool = False
 
     def needs_for(self, youth: bool) -> tuple[str, ...]:
         """The needs with ``debts`` read as ``youth_debts`` when a young person asks."""
@@ -644,18 +643,6 @@ _ARREARS_PHRASES = re.compile(
     r"maanden achter|rekeningen stapelen)\b"
 )
 
-_CRISIS_RE = re.compile(
-    r"\b(?:zelfmoord|suicide|suicidaal|zelfdoding|dood willen|wil dood|wil ik dood|"
-    r"niet meer leven|niet meer willen leven|wil niet meer leven|"
-    r"ik wil niet meer (?:leven|verder|bestaan|wakker worden)|"
-    r"er een eind aan maken|er een einde aan maken|eind aan mijn leven|einde aan mijn leven|"
-    r"mezelf iets aandoen|mezelf wat aandoen|mijzelf iets aandoen|mezelf pijn doen|"
-    r"zelfbeschadiging|ik snij mezelf|kill myself|slaat me|slaat mij|slaan me|slaan mij|"
-    r"sloeg me|sloeg mij|mishandeld|mishandeling|huiselijk geweld|niet veilig thuis|"
-    r"onveilig thuis)\b"
-    r"|\bik wil niet meer\s*$"  # on its own, at the end of the message
-)
-
 _PROF_TITLES = (
     r"schuldhulpverlener|schuldhulpverleenster|hulpverlener|hulpverleenster|"
     r"maatschappelijk werker|maatschappelijk werkster|sociaal werker|sociaal werkster|"
@@ -878,10 +865,6 @@ _VOWELS = frozenset("aeiouy")
 # Pre-checks for the regexes above: each is skipped unless a hint occurs (most messages).
 # fmt: off
 _ARREARS_PHRASES_G = _Gated(_ARREARS_PHRASES, "betaald", "achter", "waarschuwing", "stapelen")
-_CRISIS = _Gated(
-    _CRISIS_RE, "zelf", "suic", "dood", "niet meer", "eind", "slaa", "sloeg", "mishandel", "geweld",
-    "veilig",
-)
 _PROF = _Gated(
     _PROF_RE, "ik ben", "ik werk", "werkzaam", "wij ", " we ", "ik zit bij", "vanuit", "namens",
     "als ", "client", "begeleid", "leerling", "gezin dat", "beroepskracht",
@@ -995,7 +978,6 @@ class SignalExtractor:
             gibberish=_is_gibberish(tokens.raw, self.matcher.vocabulary),
             other_language=language,
             empty=False,
-            crisis=bool(_CRISIS.search(joined)),
         )
 
     def _needs(
