@@ -46,6 +46,7 @@ def texts() -> Dict[str, Any]:
         "who": (
             "self_parent",
             "self_youth",
+            "via_parent",
             "via_intermediary",
             "via_school",
             "via_foodbank",
@@ -96,8 +97,6 @@ def who_text(match: FundMatch, role: Optional[str]) -> str:
             who = match.intermediaries.rstrip(".")
             return t["via_intermediary"].format(who=who[:1].lower() + who[1:])
         return t["via_intermediary_default"]
-    if match.path is ApplyPath.via_parent:
-        return t["self_parent"].replace("Je vraagt", "Je ouder vraagt")
     return t[match.path.value]
 
 
