@@ -48,6 +48,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from tests.conftest import free_port  # noqa: E402
+
 FRIENDLY_ERROR = "er gaat iets mis"
 SCRIPTS: Dict[str, List[str]] = {
     "sport": [
@@ -489,15 +491,6 @@ class SingleSetup:
     def __exit__(self, *exc: object) -> None:
         if self.servers:
             self.servers.stop()
-
-
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class ScaledSetup:

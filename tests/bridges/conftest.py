@@ -14,7 +14,8 @@ import pytest
 from bot_bridge.config import CommonSettings, TelegramSettings, WhatsAppSettings
 from bot_bridge.telegram import TelegramBridge
 from bot_bridge.whatsapp import WhatsAppBridge
-from tests.bridges.fakes import FakeGraph, FakeRasa, FakeTelegram, free_port
+from tests.bridges.fakes import FakeGraph, FakeRasa, FakeTelegram
+from tests.conftest import free_port
 
 PSEUDONYM_KEY = "test-pseudonym-key-not-secret"
 TELEGRAM_SECRET = "test_webhook-secret"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import socket
 import time
 from typing import Any, Dict, List, Tuple
 
@@ -14,13 +13,6 @@ from aiohttp import web
 from bot_bridge.web import start_site
 
 FALLBACK_MARKER = "Kindertelefoon"
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on (for 'Rasa is down')."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class _Recorder:

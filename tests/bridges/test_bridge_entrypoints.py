@@ -24,11 +24,11 @@ from tests.bridges.fakes import (
     FakeGraph,
     FakeRasa,
     FakeTelegram,
-    free_port,
     tg_text_update,
     wa_notification,
     wa_text,
 )
+from tests.conftest import free_port
 
 pytestmark = pytest.mark.anyio
 

@@ -11,7 +11,7 @@ from typing import Any, Dict, Optional, Tuple
 
 import pytest
 
-from tests.bridges.fakes import free_port
+from tests.conftest import free_port
 from tests.browser.conftest import ChatFactory, FakeRasa, Hosts
 from webchat.__main__ import main
 from webchat.config import ConfigError, WebchatSettings, normalise_origin, parse_origins
