@@ -11,8 +11,8 @@ from typing import Any, Dict, Optional, Tuple
 
 import pytest
 
-from tests.conftest import free_port
 from tests.browser.conftest import ChatFactory, FakeRasa, Hosts
+from tests.conftest import free_port
 from webchat.__main__ import main
 from webchat.config import ConfigError, WebchatSettings, normalise_origin, parse_origins
 from webchat.server import TEXT_TIMEOUT, TEXT_UNREACHABLE
