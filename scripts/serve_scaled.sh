@@ -13,8 +13,8 @@
 # RASA_PORT_2 (5007), ACTION_PORT (5055), MODEL (models/assistant.tar.gz),
 # SANIC_WORKERS (1 per Rasa server, see docs/scaling.md), TICKET_LOCK_LIFETIME (20 s),
 # DB_HOST/DB_PORT/DB_NAME/DB_USER/DB_PASSWORD (127.0.0.1/5432/assistant/postgres/""),
-# REDIS_HOST/REDIS_PORT/REDIS_DB (127.0.0.1/6379/1), HANDOVER_DB_URL (PostgreSQL database
-# ${DB_NAME}_handover), RUN_DIR (var/run/scaled), LOG_DIR (var/log/scaled),
+# REDIS_HOST/REDIS_PORT/REDIS_DB/REDIS_PASSWORD/REDIS_USE_SSL (127.0.0.1/6379/1/""/false),
+# HANDOVER_DB_URL (PostgreSQL database ${DB_NAME}_handover), RUN_DIR (var/run/scaled), LOG_DIR (var/log/scaled),
 # ENDPOINTS (rasa_project/endpoints.postgres.yml), EXTRA_PYTHONPATH (none; for experiments).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +33,7 @@ export TICKET_LOCK_LIFETIME=${TICKET_LOCK_LIFETIME:-20}
 export DB_HOST=${DB_HOST:-127.0.0.1} DB_PORT=${DB_PORT:-5432} DB_NAME=${DB_NAME:-assistant}
 export DB_USER=${DB_USER:-postgres} DB_PASSWORD=${DB_PASSWORD:-}
 export REDIS_HOST=${REDIS_HOST:-127.0.0.1} REDIS_PORT=${REDIS_PORT:-6379} REDIS_DB=${REDIS_DB:-1}
+export REDIS_PASSWORD=${REDIS_PASSWORD:-} REDIS_USE_SSL=${REDIS_USE_SSL:-false}
 export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://127.0.0.1:$ACTION_PORT/webhook}
 export HANDOVER_DB_URL=${HANDOVER_DB_URL:-postgresql://$DB_USER${DB_PASSWORD:+:$DB_PASSWORD}@$DB_HOST:$DB_PORT/${DB_NAME}_handover}
 ENDPOINTS=${ENDPOINTS:-rasa_project/endpoints.postgres.yml}

@@ -144,13 +144,17 @@ class Servers:
         return "".join(p.read_text(errors="replace") for p in sorted(self.workdir.glob("*.log")))
 
 
-SQLITE_ENDPOINTS = """action_endpoint:
-  url: "ACTION_URL"
-tracker_store:
-  type: SQL
-  dialect: "sqlite"
-  db: "tracker.db"
-"""
+def project_endpoints() -> str:
+    """rasa_project/endpoints.yml (what `make serve` runs), with a placeholder action URL."""
+    text = (ROOT / "rasa_project" / "endpoints.yml").read_text(encoding="utf-8")
+    for default, placeholder in (('"http://127.0.0.1:5055/webhook"', '"ACTION_URL"'),
+                                 ('"var/tracker.db"', '"tracker.db"')):
+        assert default in text, f"rasa_project/endpoints.yml no longer has {default}"
+        text = text.replace(default, placeholder)
+    return text
+
+
+SQLITE_ENDPOINTS = project_endpoints()
 
 
 def start_servers(workdir: Path, endpoints_text: str = SQLITE_ENDPOINTS) -> Servers:

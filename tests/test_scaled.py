@@ -3,7 +3,7 @@
 Starts scripts/serve_scaled.sh once for this module (free ports, a PostgreSQL database of
 its own that is dropped afterwards, its own Redis db number) and checks over real
 connections that
-- the Redis lock store works (a ticket lock in Redis, as Rasa's RedisLockStore keeps it);
+- the Redis lock store of endpoints.postgres.yml works (a ticket lock in Redis);
 - both Rasa servers really use it: a message waits while its conversation is locked;
 - one conversation sent alternately to the two servers goes on where it was (no question
   asked twice, no reply given twice), with the tracker in PostgreSQL;
@@ -118,11 +118,12 @@ def scaled() -> Iterator[Scaled]:
 
 
 def lock_store():
-    """Rasa's RedisLockStore built from rasa_project/endpoints.postgres.yml and env vars."""
+    """The lock store built from rasa_project/endpoints.postgres.yml and env vars."""
     from rasa.core.lock_store import LockStore
     from rasa.utils.endpoints import read_endpoint_config
 
     env = {"REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379", "REDIS_DB": str(REDIS_DB),
+           "REDIS_PASSWORD": "", "REDIS_USE_SSL": "false",
            "DB_HOST": "127.0.0.1", "DB_PORT": "5432", "DB_NAME": "unused", "DB_USER": "postgres",
            "DB_PASSWORD": "", "ACTION_SERVER_URL": "http://127.0.0.1:1/webhook"}
     saved = {k: os.environ.get(k) for k in env}
@@ -142,7 +143,7 @@ def lock_store():
 def test_redis_lock_store_over_a_real_connection() -> None:
     require_services()
     store = lock_store()
-    assert type(store).__name__ == "RedisLockStore"
+    assert type(store).__name__ == "ResilientRedisLockStore"
     assert store.red.ping()
     conversation = "scaled-test-" + uuid.uuid4().hex[:8]
 

@@ -1,0 +1,97 @@
+"""The embedded default's tracker store (rasa_project/addons/tracker_store.py) on SQLite.
+
+Built from rasa_project/endpoints.yml as ``rasa run`` builds it; checks the SQLite settings
+on the connections Rasa uses, a save/retrieve round trip, erasure, and that a second
+process writing at the same moment (``make purge``) makes a turn wait, not fail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from rasa.core.tracker_store import TrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import read_endpoint_config
+
+from rasa_project.addons.storage import erase_sender
+from rasa_project.addons.tracker_store import SQLiteTrackerStore
+from tests.conftest import ROOT
+
+
+@pytest.fixture()
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SQLiteTrackerStore:
+    """The tracker store of rasa_project/endpoints.yml, in a temporary working directory."""
+    (tmp_path / "var").mkdir()
+    monkeypatch.chdir(tmp_path)
+    config = read_endpoint_config(str(ROOT / "rasa_project" / "endpoints.yml"), "tracker_store")
+    created = TrackerStore.create(config, domain=Domain.empty())
+    while not isinstance(created, SQLiteTrackerStore) and hasattr(created, "_tracker_store"):
+        created = created._tracker_store
+    assert isinstance(created, SQLiteTrackerStore), type(created)
+    return created
+
+
+def pragma(store: SQLiteTrackerStore, name: str) -> object:
+    with store.engine.connect() as conn:
+        return conn.execute(sa.text(f"PRAGMA {name}")).scalar()
+
+
+def tracker(sender: str, turns: int) -> DialogueStateTracker:
+    events = []
+    for turn in range(turns):
+        events += [ActionExecuted("action_listen"), UserUttered(f"bericht {turn}"),
+                   BotUttered(f"antwoord {turn}"), ActionExecuted("action_listen")]
+    return DialogueStateTracker.from_events(sender, events)
+
+
+def test_connections_use_wal_and_normal_sync(store: SQLiteTrackerStore) -> None:
+    assert Path("var/tracker.db").exists()
+    assert pragma(store, "journal_mode") == "wal"
+    assert pragma(store, "synchronous") == 1  # NORMAL
+    assert pragma(store, "busy_timeout") >= 1000  # Python's sqlite3 default: 5 s
+    with sqlite3.connect("var/tracker.db") as other:  # WAL is a property of the file
+        assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_save_retrieve_and_erase(store: SQLiteTrackerStore) -> None:
+    asyncio.run(store.save(tracker("ouder-1", 3)))
+    asyncio.run(store.save(tracker("jongere-2", 1)))
+    again = asyncio.run(store.retrieve("ouder-1"))
+    assert [e.text for e in again.events if isinstance(e, UserUttered)] == [
+        "bericht 0", "bericht 1", "bericht 2"]
+    assert erase_sender(store, "ouder-1") > 0
+    assert asyncio.run(store.retrieve("ouder-1")) is None
+    assert asyncio.run(store.retrieve("jongere-2")) is not None
+
+
+def test_a_turn_waits_for_another_writer_instead_of_failing(store: SQLiteTrackerStore) -> None:
+    asyncio.run(store.save(tracker("ouder-1", 1)))
+    held = threading.Event()
+
+    def other_process_writes_for_a_second() -> None:
+        with sqlite3.connect(os.path.abspath("var/tracker.db"), isolation_level=None) as c:
+            c.execute("BEGIN IMMEDIATE")  # takes the write lock, as `make purge` does
+            held.set()
+            time.sleep(1.0)
+            c.execute("COMMIT")
+
+    writer = threading.Thread(target=other_process_writes_for_a_second)
+    writer.start()
+    held.wait(5)
+    start = time.time()
+    asyncio.run(store.save(tracker("ouder-1", 2)))  # waits; must not raise "database is locked"
+    waited = time.time() - start
+    writer.join()
+    assert waited >= 0.5
+    user_turns = [e for e in asyncio.run(store.retrieve("ouder-1")).events
+                  if isinstance(e, UserUttered)]
+    assert len(user_turns) == 2
