@@ -62,6 +62,15 @@ def test_connections_use_wal_and_normal_sync(store: SQLiteTrackerStore) -> None:
         assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def test_connections_are_kept_open_between_turns(store: SQLiteTrackerStore) -> None:
+    connects = []
+    sa.event.listen(store.engine, "connect", lambda *_: connects.append(1))
+    for turn in range(1, 6):
+        asyncio.run(store.save(tracker("ouder-1", turn)))
+        assert asyncio.run(store.retrieve("ouder-1")) is not None
+    assert len(connects) <= 1  # SQLAlchemy's default for SQLite would connect 10 times
+
+
 def test_save_retrieve_and_erase(store: SQLiteTrackerStore) -> None:
     asyncio.run(store.save(tracker("ouder-1", 3)))
     asyncio.run(store.save(tracker("jongere-2", 1)))

@@ -1,9 +1,9 @@
-"""The cached validator for action-server replies gives the same verdicts as Rasa's own.
+"""rasa_project/addons/speedups.py gives the same results as the Rasa code it replaces.
 
-``rasa_project/addons/action_validation.py`` replaces Rasa's per-call ``jsonschema.validate``
-(which re-checks the whole events schema every time) by a validator built once. These tests
-run both on the same replies: what Rasa accepts passes, what Rasa rejects fails with the
-same error.
+- The cached validator for action-server replies against Rasa's per-call
+  ``jsonschema.validate``: what Rasa accepts passes, what Rasa rejects fails with the same
+  error.
+- The cached event-class lookup against Rasa's walk over all ``Event`` subclasses.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
 
-from rasa_project.addons import action_validation
+from rasa_project.addons import speedups
 
 SCHEMA = RemoteAction.action_response_format_spec()
 
@@ -49,7 +49,7 @@ def rasa_verdict(reply: Dict[str, Any]) -> str:
 
 
 def cached_verdict(reply: Dict[str, Any]) -> str:
-    action_validation.install()
+    speedups.install()
     try:
         assert RemoteAction("action_assistant", None)._validate_action_result(reply) is True
         return ""
@@ -78,12 +78,12 @@ def test_install_is_idempotent_and_happens_when_the_channel_loads() -> None:
 
     patched = RemoteAction._validate_action_result
     assert getattr(RemoteAction, "_fast_validation", False)
-    action_validation.install()
+    speedups.install()
     assert RemoteAction._validate_action_result is patched
 
 
 def test_the_schema_is_not_rechecked_per_reply(monkeypatch: pytest.MonkeyPatch) -> None:
-    action_validation.install()
+    speedups.install()
     checks = []
     validator_class = jsonschema.validators.validator_for(SCHEMA)
     monkeypatch.setattr(validator_class, "check_schema",
@@ -93,3 +93,28 @@ def test_the_schema_is_not_rechecked_per_reply(monkeypatch: pytest.MonkeyPatch) 
     assert checks == []
     jsonschema.validate({}, SCHEMA)  # Rasa's own way checks the schema on every call
     assert checks == [1]
+
+
+def test_event_classes_resolve_as_in_rasa() -> None:
+    from rasa.shared.core import events
+    from rasa.shared.utils.common import all_subclasses
+
+    speedups.install()
+    names = {cls.type_name for cls in all_subclasses(events.Event)}
+    assert {"user", "bot", "slot", "action", "session_started"} <= names
+    for _ in range(2):  # the second round comes from the cache
+        for cls in all_subclasses(events.Event):
+            resolved = events.Event.resolve_by_type(cls.type_name)
+            assert resolved.type_name == cls.type_name
+            assert resolved is next(c for c in all_subclasses(events.Event)
+                                    if c.type_name == cls.type_name)
+    with pytest.raises(ValueError):
+        events.Event.resolve_by_type("geen_event")
+    assert events.Event.resolve_by_type("geen_event", events.UserUttered) is events.UserUttered
+    assert events.Event.resolve_by_type("topic") is None
+    restored = events.deserialise_events([
+        {"event": "user", "text": "hoi", "parse_data": {"intent": {"name": "greet"}}},
+        {"event": "slot", "name": "dialogue_state", "value": {"phase": "needs"}},
+    ])
+    assert [type(e) for e in restored] == [events.UserUttered, events.SlotSet]
+    assert getattr(events.Event, "_cached_resolve", False)
