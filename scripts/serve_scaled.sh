@@ -11,7 +11,9 @@
 #
 # Env (defaults): LB_PORT (5005), LB_LISTEN (127.0.0.1:$LB_PORT), RASA_PORT_1 (5006),
 # RASA_PORT_2 (5007), ACTION_PORT (5055), MODEL (models/assistant.tar.gz),
-# SANIC_WORKERS (1 per Rasa server, see docs/scaling.md), TICKET_LOCK_LIFETIME (20 s),
+# SANIC_WORKERS (1 per Rasa server, see docs/scaling.md), TICKET_LEASE_SECONDS (5 s: a killed
+# server's conversations are free again after one lease), TICKET_LOCK_LIFETIME (60 s: the
+# longest a live turn keeps its conversation locked),
 # DB_HOST/DB_PORT/DB_NAME/DB_USER/DB_PASSWORD (127.0.0.1/5432/assistant/postgres/""),
 # REDIS_HOST/REDIS_PORT/REDIS_DB/REDIS_PASSWORD/REDIS_USE_SSL (127.0.0.1/6379/1/""/false),
 # HANDOVER_DB_URL (PostgreSQL database ${DB_NAME}_handover), RUN_DIR (var/run/scaled), LOG_DIR (var/log/scaled),
@@ -29,7 +31,7 @@ MODEL=${MODEL:-models/assistant.tar.gz}
 RUN_DIR=${RUN_DIR:-var/run/scaled}
 LOG_DIR=${LOG_DIR:-var/log/scaled}
 export SANIC_WORKERS=${SANIC_WORKERS:-1}
-export TICKET_LOCK_LIFETIME=${TICKET_LOCK_LIFETIME:-20}
+export TICKET_LEASE_SECONDS=${TICKET_LEASE_SECONDS:-5} TICKET_LOCK_LIFETIME=${TICKET_LOCK_LIFETIME:-60}
 export DB_HOST=${DB_HOST:-127.0.0.1} DB_PORT=${DB_PORT:-5432} DB_NAME=${DB_NAME:-assistant}
 export DB_USER=${DB_USER:-postgres} DB_PASSWORD=${DB_PASSWORD:-}
 export REDIS_HOST=${REDIS_HOST:-127.0.0.1} REDIS_PORT=${REDIS_PORT:-6379} REDIS_DB=${REDIS_DB:-1}

@@ -7,6 +7,9 @@ when it is not reachable. Two store objects stand for two Rasa servers.
 from __future__ import annotations
 
 import asyncio
+import signal
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -17,12 +20,13 @@ from rasa.core.lock_store import RedisLockStore
 from redis.connection import SSLConnection
 
 from rasa_project.addons.lock_store import ResilientRedisLockStore
+from tests.conftest import ROOT
 
 REDIS_DB = 6  # this module's own Redis db (tests/test_scaled.py uses 5)
 
 
-def make_store(cls: type = ResilientRedisLockStore) -> RedisLockStore:
-    store = cls(host="127.0.0.1", port=6379, db=REDIS_DB)
+def make_store(cls: type = ResilientRedisLockStore, **kwargs: object) -> RedisLockStore:
+    store = cls(host="127.0.0.1", port=6379, db=REDIS_DB, **kwargs)
     try:
         store.red.ping()
     except Exception as exc:  # noqa: BLE001 - any connection problem
@@ -65,6 +69,73 @@ def test_rasas_own_redis_lock_store_hangs_in_that_case() -> None:
     store.issue_ticket(conv, 1.5)
     assert asyncio.run(time_to_acquire(store, conv, lifetime=1.5, limit=4)) == float("inf")
     store.delete_lock(conv)
+
+
+async def hold_then_follow(store: RedisLockStore, conv: str, hold: float,
+                           lifetime: float) -> float:
+    """One turn holds ``conv`` for ``hold`` s; return when a second turn got in (s)."""
+    start = time.monotonic()
+    entered = asyncio.Event()
+
+    async def holder() -> None:
+        async with store.lock(conv, lock_lifetime=lifetime, wait_time_in_seconds=1):
+            entered.set()
+            await asyncio.sleep(hold)
+
+    async def follower() -> float:
+        await entered.wait()
+        async with store.lock(conv, lock_lifetime=lifetime, wait_time_in_seconds=1):
+            return time.monotonic() - start
+
+    first = asyncio.create_task(holder())
+    got_in = await asyncio.wait_for(follower(), hold + lifetime + 5)
+    await first
+    return got_in
+
+
+def test_a_live_turn_keeps_its_lock_longer_than_one_lease() -> None:
+    store, conv = make_store(lease_seconds=0.6), conversation()
+    got_in = asyncio.run(hold_then_follow(store, conv, hold=2.5, lifetime=20))
+    assert got_in >= 2.5, f"second turn got in after {got_in:.1f} s, during the first"
+    assert store.red.get(store.key_prefix + conv) is None
+
+
+def test_a_turn_never_holds_the_lock_beyond_the_lock_lifetime() -> None:
+    store, conv = make_store(lease_seconds=0.6), conversation()
+    got_in = asyncio.run(hold_then_follow(store, conv, hold=4, lifetime=1.5))
+    assert 1.0 <= got_in < 3.0, got_in  # as with Rasa: the lifetime is the upper bound
+
+
+HOLDER = """
+import asyncio, sys
+from rasa_project.addons.lock_store import ResilientRedisLockStore
+from tests.conftest import ROOT
+
+async def main():
+    store = ResilientRedisLockStore(host="127.0.0.1", port=6379, db=int(sys.argv[2]),
+                                    lease_seconds=1.0)
+    async with store.lock(sys.argv[1], lock_lifetime=30):
+        print("held", flush=True)
+        await asyncio.sleep(60)
+
+asyncio.run(main())
+"""
+
+
+def test_a_killed_servers_lock_is_free_after_one_lease_not_the_lifetime() -> None:
+    store, conv = make_store(), conversation()
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, conv, str(REDIS_DB)], cwd=ROOT,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        time.sleep(2.0)  # the holder renewed its 1 s lease a few times
+        assert store.get_lock(conv).tickets, "the live holder's lease lapsed"
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(5)
+        waited = asyncio.run(time_to_acquire(store, conv, lifetime=30, limit=8))
+    finally:
+        holder.kill()
+    assert waited < 1.6, f"waited {waited:.1f} s for a dead server's lock (lifetime 30 s)"
 
 
 def test_tickets_from_two_servers_at_once_are_all_different() -> None:
