@@ -16,15 +16,23 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from rasa.core.tracker_store import TrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import read_endpoint_config
 
 from rasa_project.addons.storage import erase_sender
 from rasa_project.addons.tracker_store import SQLiteTrackerStore
 from tests.conftest import ROOT
+
+DOMAIN = Domain.load(str(ROOT / "rasa_project" / "domain"))
 
 
 @pytest.fixture()
@@ -33,7 +41,7 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SQLiteTrackerStore
     (tmp_path / "var").mkdir()
     monkeypatch.chdir(tmp_path)
     config = read_endpoint_config(str(ROOT / "rasa_project" / "endpoints.yml"), "tracker_store")
-    created = TrackerStore.create(config, domain=Domain.empty())
+    created = TrackerStore.create(config, domain=DOMAIN)
     while not isinstance(created, SQLiteTrackerStore) and hasattr(created, "_tracker_store"):
         created = created._tracker_store
     assert isinstance(created, SQLiteTrackerStore), type(created)
@@ -104,3 +112,42 @@ def test_a_turn_waits_for_another_writer_instead_of_failing(store: SQLiteTracker
     user_turns = [e for e in asyncio.run(store.retrieve("ouder-1")).events
                   if isinstance(e, UserUttered)]
     assert len(user_turns) == 2
+
+
+def sessions_tracker(sender: str, sessions: int, turns: int, start: float) -> DialogueStateTracker:
+    """A tracker with ``sessions`` conversation sessions of ``turns`` turns each."""
+    events, t = [], start
+    for session in range(sessions):
+        events += [ActionExecuted("action_session_start", timestamp=t),
+                   SessionStarted(timestamp=t), ActionExecuted("action_listen", timestamp=t)]
+        for turn in range(turns):
+            t += 1
+            events += [UserUttered(f"sessie {session} bericht {turn}", timestamp=t),
+                       SlotSet("dialogue_state", {"turn": turn}, timestamp=t),
+                       BotUttered(f"antwoord {turn}", timestamp=t),
+                       ActionExecuted("action_listen", timestamp=t)]
+        t += 100
+    return DialogueStateTracker.from_events(sender, events)
+
+
+def test_its_queries_return_what_rasas_own_queries_return(store: SQLiteTrackerStore) -> None:
+    rasa_store = SQLTrackerStore(domain=DOMAIN, dialect="sqlite", db="var/tracker.db")
+    cases = {"zonder-sessie": tracker("zonder-sessie", 3),
+             "een-sessie": sessions_tracker("een-sessie", 1, 2, 1000.0),
+             "drie-sessies": sessions_tracker("drie-sessies", 3, 2, 5000.0)}
+    for number, (sender, full) in enumerate(cases.items()):
+        half = DialogueStateTracker.from_events(sender, list(full.events)[: len(full.events) // 2])
+        # half of it saved by one store, the rest by the other: both must agree on what is new
+        first, second = (store, rasa_store) if number % 2 else (rasa_store, store)
+        asyncio.run(first.save(half))
+        with store.session_scope() as ours, rasa_store.session_scope() as theirs:
+            assert (list(store._additional_events(ours, full))
+                    == list(SQLTrackerStore._additional_events(rasa_store, theirs, full)))
+        asyncio.run(second.save(full))
+        got = asyncio.run(store.retrieve(sender))
+        expected = asyncio.run(rasa_store.retrieve(sender))
+        assert [e.as_dict() for e in got.events] == [e.as_dict() for e in expected.events]
+        assert len(got.events) < len(full.events) or sender != "drie-sessies"
+        every = asyncio.run(store.retrieve_full_tracker(sender))
+        assert every.events == asyncio.run(rasa_store.retrieve_full_tracker(sender)).events
+    assert asyncio.run(store.retrieve("onbekend")) is None
