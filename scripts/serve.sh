@@ -9,6 +9,11 @@ RASA_PORT=${RASA_PORT:-5005}
 ACTION_PORT=${ACTION_PORT:-5055}
 ENDPOINTS=${ENDPOINTS:-rasa_project/endpoints.yml}
 mkdir -p var/log
+if [ "$ACTION_PORT" != 5055 ] && grep -q '127.0.0.1:5055/' "$ENDPOINTS"; then
+  # the endpoints file names the default action port: use a copy with the chosen one
+  sed "s#127.0.0.1:5055/#127.0.0.1:$ACTION_PORT/#" "$ENDPOINTS" > "var/endpoints.$ACTION_PORT.yml"
+  ENDPOINTS=var/endpoints.$ACTION_PORT.yml
+fi
 set -a; . var/secrets.env; [ -f .env ] && . ./.env; set +a
 export PYTHONPATH=. TF_CPP_MIN_LOG_LEVEL=3 RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1
 
