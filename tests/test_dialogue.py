@@ -139,7 +139,8 @@ def test_crisis_intent_is_left_to_the_rule_and_remembered() -> None:
 def test_nonsense_twice_gives_rephrase_then_choices() -> None:
     talk = Talk()
     assert talk.names(talk.say("qwertyuiop", "nlu_fallback")) == ["utter_rephrase"]
-    assert talk.names(talk.say("asdfgh", "nlu_fallback")) == ["utter_fallback_options"]
+    assert talk.names(talk.say("asdfgh", "nlu_fallback")) == ["utter_not_understood",
+                                                              "utter_fallback_options"]
 
 
 def test_two_needs_in_one_message_are_both_handled() -> None:
@@ -218,3 +219,46 @@ def test_youth_who_dares_not_tell_at_school_gets_someone_to_talk_to() -> None:
     assert first[0].startswith("utter_normalise_shame")
     talk.say("ik ben 14 en vraag het voor mezelf", "inform")
     assert "utter_youth_talk" in talk.all_names()
+
+
+# --- found with conversations written like real parents and teenagers (not our phrases) ---
+
+def test_what_can_i_do_before_any_need_asks_then_offers_choices() -> None:
+    talk = Talk()
+    assert talk.names(talk.say("wat kan ik doen dan", "ask_bot")) == ["utter_ask_what_need"]
+    assert talk.names(talk.say("wat kan ik doen dan", "ask_bot")) == ["utter_fallback_options"]
+    assert "utter_bot_identity" not in talk.all_names()
+
+
+def test_privacy_question_inside_a_longer_message_is_answered_and_the_rest_kept() -> None:
+    talk = Talk()
+    says = talk.names(talk.say("ben 13 en vraag het voor mezelf. moet ik mn naam zeggen? mn "
+                               "ouders mogen echt niet weten dat ik hier iets vraag", "inform"))
+    assert says[0] == "utter_privacy" and len(says) == 2
+    assert talk.state.role == "youth" and talk.state.ages == [13]
+    assert talk.names(talk.say("mijn telefoon is kapot", "describe_need"))[0] != "utter_privacy"
+
+
+@pytest.mark.parametrize("text", [
+    "eigenlijk durf ik dit niet eens te typen. ik voel me echt een slechte moeder",
+    "ik schiet tekort als vader, de kinderen hebben niks",
+])
+def test_a_parent_who_feels_a_bad_parent_is_met_with_normalising(text: str) -> None:
+    assert Talk().names(Talk().say(text))[0] == "utter_normalise_shame"
+
+
+def test_an_age_answered_in_english_is_understood() -> None:
+    talk = Talk()
+    talk.say("mijn zoon heeft schoolboeken nodig voor het mbo")
+    while talk.state.pending == "role":
+        talk.say("ik ben de moeder", "inform")
+    assert talk.state.pending == "age"
+    talk.say("he is 16", "inform")
+    assert talk.state.ages == [16] and talk.state.pending != "age"
+
+
+def test_a_village_and_a_fund_name_give_the_municipality_and_the_need() -> None:
+    talk = Talk()
+    talk.say("wij wonen in een klein dorp, ouddorp. is daar ook leergeld of zoiets?", "inform")
+    assert talk.state.municipality == "GM1924"  # Goeree-Overflakkee
+    assert talk.state.needs_open[:1] == ["school"]

@@ -796,6 +796,9 @@ _VIOLENCE_PATTERNS: List[Tuple[str, Pattern[str]]] = [
     ("violence.hurts", re.compile(
         rf"\b(?P<who>{_WHO_ALL}) {G3}(?:doet|deed|heeft) (?P<whom>{_WHOM_ALL}) {G2}"
         rf"(?:pijn|zeer|iets aan|wat aan)\b")),
+    ("violence.hurts_inverted", re.compile(  # "en dan doet hij me pijn"
+        rf"\b(?:doet|deed|doen|deden) (?P<who>{_WHO_ALL}) (?P<whom>{_WHOM_ALL}) {G2}"
+        rf"(?:pijn|zeer)\b")),
     ("violence.hair", re.compile(
         rf"\b(?P<who>{_WHO_ALL}) {G3}(?:trekt|trok|sleurt|sleurde|sleept|gooit|gooide|smijt) "
         rf"{G2}(?:(?P<whom>{_WHOM_ALL}) )?{G2}(?:aan (?:mijn|m|me|haar|zijn) haren|aan mijn "
@@ -1296,6 +1299,7 @@ _VIOLENCE_TRIGGERS: Dict[str, Tuple[str, ...]] = {
     "violence.gives": ("klap", "mep", "slaag", "rammel", "schop", "trap", "tik", "stomp",
                        "blauw"),
     "violence.hurts": (" pijn", " zeer", " aan"),
+    "violence.hurts_inverted": (" pijn", " zeer"),
     "violence.hair": ("haar", "haren", "kamer", "trap", "muur", "naar", "grond", "arm"),
     "violence.harm_intent": ("iets", "wat", "pijn"),
     "violence.threat": ("dreig",),

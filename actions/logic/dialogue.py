@@ -62,6 +62,16 @@ ASKS_FOR_ADVICE = re.compile(
     r"help me gewoon|vertel (het )?maar)\b",
     re.I,
 )
+# A question about privacy inside a longer message ("moet ik mn naam zeggen?"): answered
+# next to whatever else the message says.
+PRIVACY_QUESTION = re.compile(
+    r"\b(anoniem|anonymous|privacy|(mijn|mn|me|m'n) naam (zeggen|geven|noemen|invullen)|"
+    r"naam (zeggen|geven|noemen|invullen)\?|(mogen|mag) (het|dit|dat)? ?(niet|nooit) weten|"
+    r"(komen|komt) (mijn |mn |me )?(ouders|moeder|vader|mama|papa|school) (dit |het )?"
+    r"(te weten|erachter)|wie (leest|kan) (dit|mee)|(wordt|word) (dit|het|alles) "
+    r"(opgeslagen|bewaard|doorgegeven))\b",
+    re.I,
+)
 SMALLTALK = {
     "greet": "utter_greet_again",
     "goodbye": "utter_goodbye",
@@ -123,6 +133,7 @@ class State:
     retries: int = 0
     triage: Dict[str, Any] = field(default_factory=dict)
     misunderstood: int = 0
+    asked_what_need: int = 0
     greeted: bool = False
     crisis_seen: bool = False
     language_noted: bool = False
@@ -216,6 +227,9 @@ def respond(state: State, turn: Turn, services: Optional[Services] = None) -> Li
     if signals.other_language and not state.language_noted:
         state.language_noted = True
         says.append(Say("utter_other_language"))
+    privacy_asked = intent == "ask_privacy" or bool(PRIVACY_QUESTION.search(turn.text))
+    if privacy_asked:
+        says.append(Say("utter_privacy"))
     known_before = (state.role, tuple(state.ages), state.municipality)
     answered = _absorb(state, signals, turn)
     learned = known_before != (state.role, tuple(state.ages), state.municipality)
@@ -230,6 +244,10 @@ def respond(state: State, turn: Turn, services: Optional[Services] = None) -> Li
             return says or [Say("utter_other_language")]
         if intent == "out_of_scope" and state.misunderstood >= 1:
             return says + _misunderstood(state)
+        if privacy_asked:
+            return says + (_reask(state) or _advance(state))
+        if ASKS_FOR_ADVICE.search(turn.text) and not state.pending:
+            return says + _ask_what_need(state)
         if intent in SMALLTALK and not signals.gibberish:
             state.misunderstood = 1 if intent == "out_of_scope" else 0
             return says + _smalltalk(state, intent) + _reask(state)
@@ -248,8 +266,6 @@ def respond(state: State, turn: Turn, services: Optional[Services] = None) -> Li
         if place:
             state.pending, state.retries = "municipality", 1
             return says + [Say("utter_unknown_place", {"place": place})]
-        if ASKS_FOR_ADVICE.search(turn.text):
-            return says + [Say("utter_ask_what_need")]
         if (learned or intent == "describe_need") and not signals.gibberish:
             return says + [Say("utter_ask_what_need")]
         return says + _misunderstood(state)
@@ -461,10 +477,19 @@ def _smalltalk(state: State, intent: str) -> List[Say]:
     return [Say(SMALLTALK[intent])]
 
 
+def _ask_what_need(state: State) -> List[Say]:
+    """'Wat kan ik doen?' before any need is known: ask for it, then offer choices."""
+    state.asked_what_need += 1
+    if state.asked_what_need == 1:
+        return [Say("utter_ask_what_need")]
+    state.asked_what_need = 0
+    return [Say("utter_fallback_options")]
+
+
 def _misunderstood(state: State) -> List[Say]:
     """Two-stage fallback: ask to rephrase, then offer choices; never a dead end."""
     state.misunderstood += 1
     if state.misunderstood == 1:
         return [Say("utter_rephrase")] + _reask(state)
     state.misunderstood = 0
-    return [Say("utter_fallback_options")]
+    return [Say("utter_not_understood"), Say("utter_fallback_options")]

@@ -561,7 +561,7 @@ _PERSON_NOUNS = _words(
     "stiefzoon stiefdochter kleinkind kleinzoon kleindochter kleinkinderen leerling leerlingen "
     "client tiener puber neef neefje nicht nichtje jongere jongeren"
 )
-_SUBJECTS = _words("ik ze zij hij die jij je")
+_SUBJECTS = _words("ik ze zij hij die jij je he she")  # English too: "he is 16"
 # fmt: off
 _NUMBER_WORDS = {
     "nul": 0, "een": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7,
@@ -611,7 +611,7 @@ _DURATION_NOUNS = _words(
     "opleiding contract studie traject garantie periode project cursus abonnement plan "
     "regeling programma"
 )
-_YEAR_WORDS = _words("jaar jaren jr jaartjes")
+_YEAR_WORDS = _words("jaar jaren jr jaartjes years year yrs")
 _TIME_PREPS = _words(
     "al sinds over voor na binnen afgelopen laatste ruim per elke elk ieder iedere om tot "
     "vanaf die deze dit de in komende volgende vorige eerste paar zon ongeveer"
