@@ -826,3 +826,9 @@ def test_speed_under_a_millisecond() -> None:
             extract_signals(text)
         timings.append((time.perf_counter() - start) / len(messages))
     assert statistics.median(timings) < 0.001, f"{statistics.median(timings) * 1000:.3f} ms"
+
+
+def test_english_words_for_my_child_and_their_age() -> None:
+    signals = extract_signals("sorry my dutch is not good. mijn son needs schoolboeken, he is 16")
+    assert signals.role == "parent" and signals.ages == (16,)
+    assert "school" in signals.needs

@@ -685,11 +685,12 @@ _PARENT_STRONG_RE = re.compile(
     r"|\b(?:mijn|ons|onze) (?:kleinkind|kleinkinderen|kleinzoon|kleindochter)\b"
 )
 _PARENT_WEAK_RE = re.compile(
-    r"\b(?:mijn|ons|onze|me) (?:\d+ jarige |oudste |jongste |middelste |lieve |kleine |grote |"
+    r"\b(?:mijn|my|ons|onze|me) (?:\d+ jarige |oudste |jongste |middelste |lieve |kleine |grote |"
     r"twee |drie |vier |\d+ |eigen |beide |)"
     r"(?:zoon|zoons|zonen|zoontje|dochter|dochters|dochtertje|kind|"
     r"kinderen|kids|kindje|kindjes|jongste|oudste|middelste|baby|babys|tweeling|stiefzoon|"
-    r"stiefdochter|stiefkind|stiefkinderen|peuter|kleuter|puber|pubers|tiener|tieners)\b"
+    r"stiefdochter|stiefkind|stiefkinderen|peuter|kleuter|puber|pubers|tiener|tieners|"
+    r"son|sons|daughter|daughters|child|children)\b"
     r"|\bzwanger\b"
 )
 _YOUTH_RULES: tuple[tuple[re.Pattern[str], int], ...] = (
@@ -873,7 +874,7 @@ _PARENT_STRONG = _Gated(
     _PARENT_STRONG_RE, "ben ", "als ", "ik ", " we zijn", "wij zijn", "alleenstaande", "single ",
     "pleeg", "heb", "kleinkind", "kleinzoon", "kleindochter",
 )
-_PARENT_WEAK = _Gated(_PARENT_WEAK_RE, "mijn ", "ons ", "onze ", "me ", "zwanger")
+_PARENT_WEAK = _Gated(_PARENT_WEAK_RE, "mijn ", "my ", "ons ", "onze ", "me ", "zwanger")
 _MY_PARENT = _Gated(_MY_PARENT_RE, "mijn ", "me ")
 _YOUTH_HINTS = (
     ("mijn ", "me "), ("mijn ", "me "), ("voor m",), ("zit", " ga"), ("mijn ",), ("op school",),
