@@ -1,4 +1,4 @@
-"""Whole conversations over the REST channel (tests/data/conversations.yaml).
+"""Whole conversations over the REST channel (tests/data/conversations*.yaml).
 
 Each case is one new conversation with the real Rasa and action server. The bot must say
 what a good answer contains (the right fund, line or question), the crisis line in the very
@@ -17,9 +17,10 @@ import yaml
 
 from tests.conftest import post_message
 
-SPEC = yaml.safe_load((Path(__file__).parent / "data" / "conversations.yaml").read_text("utf-8"))
-DEFAULTS: Dict[str, str] = SPEC["defaults"]
-CASES: List[dict] = SPEC["cases"]
+FILES = sorted((Path(__file__).parent / "data").glob("conversations*.yaml"))
+SPECS = [yaml.safe_load(path.read_text("utf-8")) for path in FILES]
+CASES: List[dict] = [dict(case, defaults=spec["defaults"]) for spec in SPECS
+                     for case in spec["cases"]]
 pytestmark = pytest.mark.server
 
 
@@ -40,17 +41,19 @@ def matches(patterns: List[str], text: str) -> bool:
 def follow_up(reply: str, case: dict) -> str:
     """Answer the bot's question the way the case's person would."""
     said = reply.lower()
+    defaults: Dict[str, str] = case["defaults"]
     if re.search(r"hoe oud|leeftijd|jaar oud", said):
-        return case.get("age", DEFAULTS["age"])
+        return case.get("age", defaults["age"])
     if re.search(r"gemeente|woonplaats|waar woon|welke plaats", said):
-        return case.get("city", DEFAULTS["city"])
+        return case.get("city", defaults["city"])
     if re.search(r"ouder|jongere|voor jezelf|voor je kind|voor wie", said):
-        return DEFAULTS["role_youth" if case.get("who") == "youth" else "role_parent"]
-    return case.get("nudge", DEFAULTS["nudge"])
+        return defaults["role_youth" if case.get("who") == "youth" else "role_parent"]
+    return case.get("nudge", defaults["nudge"])
 
 
 def test_the_cases_are_well_formed() -> None:
-    assert len(CASES) >= 40 and len({c["id"] for c in CASES}) == len(CASES)
+    assert len(FILES) >= 2 and len(CASES) >= 80
+    assert len({c["id"] for c in CASES}) == len(CASES)
     for case in CASES:
         assert case["say"] and case.get("expect"), case["id"]
         for pattern in case.get("expect", []) + case.get("first", []) + case.get("forbid", []):

@@ -632,6 +632,17 @@ _SUICIDE_RULES: List[_Rule] = [
        rf"ermee stoppen|niet meer leven|er niet meer zijn)\b(?! van)"),
     _r("suicide.farewell", _SUI,
        r"\b(?:afscheidsbrief|afscheidsbriefje|afscheids brief)\b"),
+    # warning signs: belongings given away next to a goodbye or an ending
+    _r("suicide.give_away", _SUI,
+       rf"^(?=.*\b(?:brief|briefje|afscheid|na vanavond|na vannacht|voorgoed|"
+       rf"niemand meer)\b).*\b(?:mijn|al mijn) (?:spullen|spulletjes|dingen|kleren|"
+       rf"knuffels|games|sieraden) {G4}(?:weggegeven|weg gegeven|gegeven|verdeeld)\b",
+       negatable=False),
+    _r("suicide.burden_after", _SUI,
+       rf"\b(?:na vanavond|na vannacht|na morgen|na vandaag) {G2}"
+       rf"(?:hoeft|hoeven|heeft|hebben) niemand {G2}(?:meer |nog )?(?:voor (?:mij|me) {G2}"
+       rf"(?:te )?(?:betalen|zorgen)|last (?:meer )?van (?:mij|me)|(?:zich )?zorgen {G2}(?:om|"
+       rf"over) (?:mij|me))\b", negatable=False),
     _r("suicide.if_dead", _SUI,
        r"\b(?:als|wanneer|zodra) ik (?:dood|overleden|er niet meer) (?:ben|was|zou zijn|"
        r"ga|zal zijn|wordt)\b", negatable=False),
@@ -873,6 +884,12 @@ _UNSAFE_RULES: List[_Rule] = [
     _r("unsafe.afraid_parent", _UC,
        rf"\b(?:bang|doodsbang|angstig|schrik|bibber|zo bang|erg bang) {G2}(?:voor|van) "
        rf"(?:{PARENT_PARTNER}|(?:mijn |me )?{PARENT_WORD})\b", minor=True),
+    # a parent who says they hurt their own children (Veilig Thuis helps parents too)
+    _r("abuse.parent_hits_child", _AC,
+       rf"\bik {G4}(?:{CHILD_VICTIM}|ze|hem|haar) {G2}(?:sla|sloeg|schop|schopte|knijp|kneep|"
+       rf"pijn doe|pijn deed|geslagen heb|heb geslagen|slaan)\b|\bik (?:sla|sloeg|schop|schopte|"
+       rf"mishandel) {G2}(?:{CHILD_VICTIM})\b|\b(?:ik heb|heb ik) {G2}(?:{CHILD_VICTIM}) {G3}"
+       rf"(?:geslagen|geschopt|mishandeld|pijn gedaan)\b"),
     _r("unsafe.run_away", _UC,
        r"\b(?:weggelopen|weg gelopen|weglopen|wegloop|weg lopen) (?:van|uit) (?:huis|thuis)\b|"
        r"\bslaap (?:liever )?(?:buiten|op straat) dan thuis\b"),

@@ -69,7 +69,8 @@ PRIVACY_QUESTION = re.compile(
     r"naam (zeggen|geven|noemen|invullen)\?|(mogen|mag) (het|dit|dat)? ?(niet|nooit) weten|"
     r"(komen|komt) (mijn |mn |me )?(ouders|moeder|vader|mama|papa|school) (dit |het )?"
     r"(te weten|erachter)|wie (leest|kan) (dit|mee)|(wordt|word) (dit|het|alles) "
-    r"(opgeslagen|bewaard|doorgegeven))\b",
+    r"(opgeslagen|bewaard|doorgegeven)|(krijgt|hoort|weet|ziet) (de gemeente|het uwv|mijn "
+    r"(ouders|school|werk)|school) (dat|dit|het|ervan)|te horen krijgen)\b",
     re.I,
 )
 SMALLTALK = {
