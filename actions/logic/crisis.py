@@ -611,7 +611,8 @@ _SUICIDE_RULES: List[_Rule] = [
        rf"\bdodelijke (?:dosis|hoeveelheid)\b|\boverdosis\b"),
     _r("suicide.rope", _SUI,
        rf"\b(?:touw|strop) {G5}(?:klaar|gelegd|gehangen|opgehangen|gekocht|opgehangen|"
-       rf"ophangen|aan de balk|zolder|schuur|balk)\b|\bstrop\b"),
+       rf"ophangen|aan de balk|zolder|schuur|balk)\b"
+       rf"|(?<!een )(?<!flinke )(?<!grote )(?<!dikke )(?<!forse )\bstrop\b"),
     _r("suicide.never_wake", _SUI,
        rf"\b(?:nooit meer|niet meer|nimmer) {G2}(?:wakker (?:worden|word|te worden|"
        rf"wordt|zou worden|zal worden)|op (?:te )?staan)\b", negatable=False),
@@ -1501,6 +1502,74 @@ def detect_crisis(text: str) -> Optional[CrisisResult]:
         return None
 
 
+# Warning signs in indirect wording, added after a fresh set of realistic messages
+# (docs: tests/data/crisis_phrases.yaml, section "warning signs"): plans, places, means,
+# injuries and hiding, rather than the words "dood" or "slaan".
+_ME = r"(?:me|mij|mezelf|mijzelf)"
+_SIGNS_RULES: List[_Rule] = [
+    _r("signs.suicide_place", _SUI,
+       rf"\b(?:bij|op|langs|naar) (?:het|de) (?:spoor|rails|spoorlijn|spoorbaan)\b"
+       rf"|\bvoor de trein\b|\bwelke brug\b|\bbrug {G3}hoog genoeg\b|\bhoog genoeg {G3}"
+       rf"(?:om|is)\b|\bop het dak {G6}(?:springen|gestaan)\b|\bom te springen\b"
+       rf"|\bhet water in\b(?= .*\b(?:besloten|rij|rijd|rijden|auto)\b)"
+       rf"|\b(?:rij|rijd) {G4}het water in\b"),
+    _r("signs.suicide_method", _SUI,
+       rf"\bpijnloos {G2}(?:doodgaan|doodgaat|dood gaan|dood gaat|sterven|dood)\b|\bmezelf ophang|"
+       rf"\b(?:me|mij) ophang\b|\bvan kant (?:maak|maakt|maken|te maken)\b|\bzich van kant\b"
+       rf"|\bmezelf van kant\b|\bophouden met (?:ademen|leven)\b|\bstoppen met ademen\b"
+       rf"|\b(?:strips|pillen|tabletten|pilletjes)\b(?=.*\b(?:voorgoed|nooit meer wakker)\b)",
+       negatable=False),
+    _r("signs.suicide_wish", _SUI,
+       rf"\bniemand (?:iets |wat )?uit als ik (?:doodga|dood ga|dood ben|er niet meer ben)\b"
+       rf"|\bdood zijn {G3}(?:lijkt|is|zou)\b"
+       rf"|\bnooit meer wakker (?:werd|word|worden|te worden)\b|\b(?:zegt|zeggen) "
+       rf"{G2}(?:ga|gaan) dood\b|\bniet meer te zijn\b|\bgeen 18 (?:worden|word)\b"
+       rf"|\bafscheidsbericht(?:je)?\b|\bmond minder te voeden\b"
+       rf"|\bweet niet of ik {G4}(?:terugloop|terug loop|terugkom|terug kom)\b"),
+    _r("signs.self_harm", _SH,
+       rf"\b(?:arm|armen|pols|polsen|been|benen|bovenarm) {G3}(?:opengehaald|open gehaald|"
+       rf"opengesneden|gesneden|gekrast|gebrand)\b|\bhet mesje {G2}(?:gepakt|pak|pakken)\b"
+       rf"|\bmesje {G6}(?:opengehaald|gesneden|krassen|snijden)\b"
+       rf"|\b(?:snijdt|snij|snijd|krast|kras) zichzelf\b|\b(?:mezelf|mijzelf) {G5}(?:gebrand|"
+       rf"verbrand|gestompt|gebeten)\b|\b(?:stomp|brand|bijt) {G2}(?:mezelf|mijzelf)\b"
+       rf"|\b(?:wondjes|wonden|sneetjes)\b(?=.*\bzelf\b.*\b(?:gemaakt|ingemaakt)\b)"
+       rf"|^(?=.*\bexpres\b).*\b(?:gebrand|brandblaar|gesneden|gekrast)\b"
+       rf"|\b(?:weken|dagen|maanden) clean\b(?=.*\bmesje\b)", negatable=False),
+    _r("signs.abuse_child", _AC,
+       rf"\bdoor elkaar geschud\b|\bstriemen\b|\bgescheurde lip\b"
+       rf"|\b(?:sluit|sloot|sluiten) {G2}(?:me|mij|ons|haar|hem) {G2}op in\b"
+       rf"|\b(?:tegen de|door de) (?:kast|muur|gang|kamer) {G3}(?:smijt|smeet|gesmeten|"
+       rf"gesleurd|sleurt|gegooid|gooit|geduwd)\b|\b(?:smijt|smeet|sleurt|sleurde) {G3}"
+       rf"(?:me|mij) {G3}(?:tegen|door|aan)\b|\bgesleurd\b(?=.*\b(?:mama|papa|moeder|vader|"
+       rf"bloed)\b)|\b(?:straft|strafte) (?:me|mij)\b(?=.*\bpijn\b)"
+       rf"|\b(?:mijn|mn) (?:zusje|broertje|zoon|dochter|kind|kinderen) {G3}(?:wordt|word) {G6}"
+       rf"geslagen\b|\b(?:mn|mijn) (?:zusje|broertje) {G6}geslagen\b",
+       negatable=False),
+    _r("signs.partner_violence", _DV,
+       rf"\bknijpt {G3}keel\b|\bkeel (?:dicht|dichtgeknepen|dichtknijpt)\b"
+       rf"|\bsluit (?:me|mij) op\b|\b(?:op de grond|tegen de tegels|tegen de muur) {G3}"
+       rf"(?:gooit|gegooid|geslagen|geduwd|schopt|geschopt)\b"
+       rf"|\b(?:gooit|gooide|smijt|smeet) {G2}(?:dingen|spullen|iets|een asbak|borden) {G2}"
+       rf"naar (?:mijn|mn|me) (?:hoofd|kop)\b|\bmet (?:zijn|zn) vuist\b"
+       rf"|\b(?:me|mij) wat aandoet\b|\b(?:me|mij) iets aandoet\b"
+       rf"|\bin de fik\b(?= .*\bmet (?:mij|me|ons) erin\b)", negatable=False),
+    _r("signs.acute_danger", _AD,
+       rf"^(?=.*\b(?:hij|zij|ze|vader|moeder|ex|man|vriend|stiefvader|dronken|stomdronken|"
+       rf"afmaken|afmaakt|beneden|tuin|huis)\b).*\b(?:met|heeft) een (?:mes|hamer|"
+       rf"honkbalknuppel|knuppel|pistool|wapen|bijl)\b"
+       rf"|\b(?:afmaakt|af maakt|gaat afmaken|komt afmaken)\b"
+       rf"(?=.*\b(?:deur|boven|kinderen|mama|huis|nu)\b)|\b(?:bonkt|bonst|slaat) {G3}"
+       rf"(?:op|tegen) de (?:voordeur|deur)\b(?=.*\b(?:schreeuwt|afmaakt|dreigt)\b)",
+       negatable=False),
+    _r("signs.unsafe_child", _UC,
+       rf"\bnergens veilig\b|\bverstoppen (?:ons|me|mij)\b(?=.*\b(?:thuiskomt|thuis komt|"
+       rf"vriend|vader|papa|stiefvader)\b)|\bergens anders slapen\b(?=.*\bthuis\b)"
+       rf"|\bthuis gaat het mis\b|\bals (?:papa|mama|mn vader|mijn vader|mn moeder|"
+       rf"mijn moeder|hij) thuis is {G4}(?:niet|nie) (?:zijn|wezen|naar huis)\b",
+       negatable=False),
+]
+
+
 def _detect_crisis(text: str) -> Optional[CrisisResult]:
     norm = normalize(text)
     if not norm:
@@ -1510,7 +1579,7 @@ def _detect_crisis(text: str) -> Optional[CrisisResult]:
     rule_minor = False
     pronoun_actor = False
     for rule in (*_ACUTE_RULES, *_SUICIDE_RULES, *_SELF_HARM_RULES, *_DV_RULES,
-                 *_UNSAFE_RULES, _DV_AFRAID_PARTNER):
+                 *_UNSAFE_RULES, _DV_AFRAID_PARTNER, *_SIGNS_RULES):
         if not _triggered(rule.name, norm) or not _search(rule.pattern, norm, rule.negatable):
             continue
         if not _suppressed(rule, norm):
