@@ -1505,7 +1505,6 @@ def detect_crisis(text: str) -> Optional[CrisisResult]:
 # Warning signs in indirect wording, added after a fresh set of realistic messages
 # (docs: tests/data/crisis_phrases.yaml, section "warning signs"): plans, places, means,
 # injuries and hiding, rather than the words "dood" or "slaan".
-_ME = r"(?:me|mij|mezelf|mijzelf)"
 _SIGNS_RULES: List[_Rule] = [
     _r("signs.suicide_place", _SUI,
        rf"\b(?:bij|op|langs|naar) (?:het|de) (?:spoor|rails|spoorlijn|spoorbaan)\b"

@@ -78,7 +78,6 @@ SMALLTALK = {
     "goodbye": "utter_goodbye",
     "thanks": "utter_thanks",
     "ask_bot": "utter_bot_identity",
-    "ask_privacy": "utter_privacy",
     "out_of_scope": "utter_out_of_scope",
 }
 # Acute material need (crisis.detect_acute_need): its own first reply, then that need.
