@@ -168,7 +168,8 @@ def test_shame_is_normalised_first() -> None:
 def test_idiom_gets_no_crisis_check_but_money_help() -> None:
     talk = Talk()
     names = talk.names(talk.say("die rekening van de tandarts is echt om dood te gaan"))
-    assert "utter_crisis_check" not in names and "utter_health_costs" in names
+    assert not any(n.startswith("utter_crisis_check") for n in names)
+    assert "utter_health_costs" in names
 
 
 def test_unknown_place_is_named_back() -> None:

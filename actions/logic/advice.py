@@ -13,10 +13,12 @@ import yaml
 
 from actions.logic.content import CONTENT_DIR, Municipality, Route, get_content
 from actions.logic.lookup import ApplyPath, FundMatch, find_funds, find_routes
+from actions.logic.safety_dialogue import home_unsafe
 from actions.logic.triage import TriageAnswers, triage
 
 if TYPE_CHECKING:  # pragma: no cover
-    from actions.logic.dialogue import Say, State
+    from actions.logic.dialogue import State
+    from actions.logic.turns import Say
 
 MAX_FUNDS = 4
 MAX_ROUTES = 3
@@ -47,6 +49,8 @@ def texts() -> Dict[str, Any]:
             "self_parent",
             "self_youth",
             "via_parent",
+            "self_youth_unsafe_home",
+            "via_parent_unsafe_home",
             "via_intermediary",
             "via_school",
             "via_foodbank",
@@ -64,7 +68,7 @@ def texts() -> Dict[str, Any]:
 
 
 def _say(response: str, **values: Any) -> Say:
-    from actions.logic.dialogue import Say
+    from actions.logic.turns import Say
 
     return Say(response, values)
 
@@ -86,12 +90,17 @@ def age_text(min_age: Optional[int], max_age: Optional[int]) -> str:
     return t["between"].format(min=min_age, max=max_age)
 
 
-def who_text(match: FundMatch, role: Optional[str]) -> str:
+def who_text(match: FundMatch, role: Optional[str], unsafe_home: bool = False) -> str:
+    """Who applies, in words for this asker; never "your parent" when home is not safe."""
     t = texts()["who"]
     if role == "professional" and match.path is not ApplyPath.self:
         return t["professional_can"]
     if match.path is ApplyPath.self:
-        return t["self_youth"] if role == "youth" else t["self_parent"]
+        if role == "youth":
+            return t["self_youth_unsafe_home" if unsafe_home else "self_youth"]
+        return t["self_parent"]
+    if match.path is ApplyPath.via_parent and unsafe_home:
+        return t["via_parent_unsafe_home"]
     if match.path is ApplyPath.via_intermediary:
         if match.intermediaries:
             who = match.intermediaries.rstrip(".")
@@ -100,11 +109,13 @@ def who_text(match: FundMatch, role: Optional[str]) -> str:
     return t[match.path.value]
 
 
-def _who_unless_said(match: FundMatch, role: Optional[str]) -> str:
+def _who_unless_said(match: FundMatch, role: Optional[str], unsafe_home: bool = False) -> str:
     """The who-applies sentence, left out when the fund's own ``how`` already says it."""
-    if match.path is ApplyPath.self and "zelf" in match.fund.how.lower()[:60]:
+    if match.path is ApplyPath.self and "zelf" in match.fund.how.lower()[:60] and not (
+        unsafe_home and role == "youth"
+    ):
         return ""
-    return who_text(match, role) + " "
+    return who_text(match, role, unsafe_home) + " "
 
 
 def _link(url: Optional[str], phone: Optional[str]) -> str:
@@ -137,7 +148,7 @@ def fund_says(state: State, need: str) -> List[Say]:
             name=m.name,
             gives=m.fund.gives,
             ages=age_text(m.age_min, m.age_max),
-            who=_who_unless_said(m, role),
+            who=_who_unless_said(m, role, home_unsafe(state.crisis_kind)),
             how=m.fund.how,
             link=_link(m.fund.url, m.fund.phone),
         )

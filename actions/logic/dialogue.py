@@ -14,10 +14,12 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, List, Optional, Protocol, Tuple
 
-from actions.logic import advice, handover
+from actions.logic import advice, handover, safety_dialogue
 from actions.logic.crisis import detect_acute_need, needs_check
 from actions.logic.municipality import find_unknown_place, match_municipality
+from actions.logic.safety import Level, parse_intent
 from actions.logic.signals import Signals, extract_signals
+from actions.logic.turns import Say, Turn
 
 # Which questions matter for which need, in the order they are asked.
 QUESTIONS: Dict[str, Tuple[str, ...]] = {
@@ -88,25 +90,6 @@ ACUTE_ROUTES = {
 }
 
 
-@dataclass
-class Say:
-    """One bot message: a domain response name and the values it needs."""
-
-    response: str
-    values: Dict[str, Any] = field(default_factory=dict)
-    custom: Optional[Dict[str, Any]] = None
-    effect: Optional[str] = None  # a side effect the action performs first ("create_handover")
-
-
-@dataclass
-class Turn:
-    """What the action knows about the user's latest message."""
-
-    text: str
-    intent: str = "nlu_fallback"
-    confidence: float = 0.0
-
-
 class Services(Protocol):
     """What the dialogue may ask of the outside world (injected by the action)."""
 
@@ -136,6 +119,10 @@ class State:
     asked_what_need: int = 0
     greeted: bool = False
     crisis_seen: bool = False
+    crisis_kind: Optional[str] = None  # kind of the last disclosure or check (safety.py)
+    crisis_other: bool = False  # the disclosure was about someone else
+    turns: int = 0
+    reminded_at: int = 0  # turn of the last line reminder after a disclosure
     language_noted: bool = False
     tier: Optional[int] = None
     urgent: bool = False
@@ -179,13 +166,46 @@ class State:
 
 def respond(state: State, turn: Turn, services: Optional[Services] = None) -> List[Say]:
     """Handle one user message: update ``state`` in place and return the bot's replies."""
-    says: List[Say] = []
     state.services = services
+    state.turns += 1
+    says = _respond(state, turn)
+    return _keep_help_in_reach(state, turn, says)
+
+
+def _keep_help_in_reach(state: State, turn: Turn, says: List[Say]) -> List[Say]:
+    """After a disclosure: no fallback-only reply, and the line stays within reach."""
+    kind = state.crisis_kind
+    if not state.crisis_seen or kind is None or (turn.intent or "").startswith("crisis_"):
+        return says
+    names = [s.response for s in says]
+    if any("crisis" in n or n == "utter_safety_answer" for n in names):
+        state.reminded_at = state.turns
+        return says
+    if not says or safety_dialogue.only_fallback(names):
+        state.reminded_at = state.turns
+        return [Say("utter_crisis_stay", {"line": safety_dialogue.reminder(kind)})]
+    if state.turns - state.reminded_at >= 2:
+        state.reminded_at = state.turns
+        return says + [Say("utter_crisis_reminder", {"line": safety_dialogue.reminder(kind)})]
+    return says
+
+
+def _respond(state: State, turn: Turn) -> List[Say]:
+    says: List[Say] = []
     intent = turn.intent or "nlu_fallback"
-    if intent.startswith("crisis_"):
+    level, kind, other = parse_intent(intent)
+    if level is Level.LINE and kind is not None:
         # The rule already sent the crisis line; stay with the person, ask nothing now.
         state.crisis_seen = True
+        state.crisis_kind, state.crisis_other = kind.value, other
+        state.reminded_at = state.turns
         state.pending = None
+        return says
+    if level is Level.CHECK and kind is not None:
+        # The rule already sent the check question (which names the line): await the answer.
+        if not state.crisis_seen:
+            state.crisis_kind = kind.value
+        state.pending = "crisis_check"
         return says
     if intent == "empty_message" or not turn.text.strip():
         return [Say("utter_empty")] + _reask(state)
@@ -208,10 +228,25 @@ def respond(state: State, turn: Turn, services: Optional[Services] = None) -> Li
             return says + offer
     if state.pending == "crisis_check":
         state.pending = None
-        if signals.affirm or intent == "affirm":
-            return [Say("utter_crisis_suicide")]
-        if signals.deny or intent == "deny":
+        reading = safety_dialogue.check_answer(
+            turn.text, signals.affirm or intent == "affirm", signals.deny or intent == "deny"
+        )
+        check_kind = state.crisis_kind or "suicide"
+        if reading == "yes":
+            state.crisis_seen = True
+            state.crisis_kind = check_kind
+            state.reminded_at = state.turns
+            return [Say("utter_crisis_after_check"), Say(f"utter_crisis_{check_kind}")]
+        if reading == "no":
+            if not state.crisis_seen:
+                state.crisis_kind = None
             says.append(Say("utter_crisis_check_no"))
+    answer = safety_dialogue.faq_answer(
+        turn.text, state.crisis_kind if state.crisis_seen else None,
+        english=signals.other_language == "en",
+    )
+    if answer:
+        return says + [Say("utter_safety_answer", {"answer": answer})] + _reask(state)
 
     acute = detect_acute_need(turn.text)
     if acute is not None:
@@ -222,7 +257,8 @@ def respond(state: State, turn: Turn, services: Optional[Services] = None) -> Li
             state.intro_done.append(need)
     elif needs_check(turn.text):
         state.pending = "crisis_check"
-        return says + [Say("utter_crisis_check")]
+        state.crisis_kind = state.crisis_kind or "suicide"
+        return says + [Say("utter_crisis_check_suicide")]
 
     if signals.other_language and not state.language_noted:
         state.language_noted = True

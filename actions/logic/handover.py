@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional
 from actions.logic.signals import Signals
 
 if TYPE_CHECKING:  # pragma: no cover
-    from actions.logic.dialogue import Say, State, Turn
+    from actions.logic.dialogue import State
+    from actions.logic.turns import Say, Turn
 
 MIN_AGE = 16
 ASKS_FOR_PERSON = re.compile(
@@ -34,7 +35,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def _say(response: str, **values: Any) -> Say:
-    from actions.logic.dialogue import Say
+    from actions.logic.turns import Say
 
     return Say(response, values)
 
@@ -54,7 +55,8 @@ def offer(state: State, asked: bool = False) -> List[Say]:
     if youth and (not state.ages or min(state.ages) < MIN_AGE):
         if asked:
             state.handover["offered"] = True
-            return [_say("utter_handover_youth")]
+            unsafe = state.crisis_kind in ("abuse_child", "unsafe_child", "domestic_violence")
+            return [_say("utter_handover_youth_unsafe_home" if unsafe else "utter_handover_youth")]
         return []
     if not state.municipality:
         return []
@@ -96,7 +98,7 @@ def answer(state: State, turn: Turn, signals: Signals) -> List[Say]:
         return [_say("utter_handover_declined"), _say("utter_ask_anything_else")]
     state.handover["contact"] = contact
     state.pending = "anything_else"
-    from actions.logic.dialogue import Say
+    from actions.logic.turns import Say
 
     return [
         Say("utter_handover_done", {"organisation": name}, effect="create_handover"),

@@ -1,10 +1,11 @@
-"""NLU component that lets the deterministic crisis detector overrule the models.
+"""NLU component that lets the safety decision overrule the models.
 
 It runs last in the NLU pipeline, on every user message. When
-:func:`actions.logic.crisis.detect_crisis` fires, the message's intent becomes
-``crisis_<kind>`` with confidence 1.0, whatever DIET or the FallbackClassifier said; the
-rules then send the matching crisis line first (from the domain, without the action
-server). The detected kind, not the text, is what the logs may show.
+:func:`actions.logic.safety.assess` (rules plus the learned detector) decides ``line`` or
+``check``, the message's intent becomes ``crisis_<kind>``, ``crisis_other_<kind>`` or
+``crisis_check_<kind>`` with confidence 1.0, whatever DIET or the FallbackClassifier said;
+the rules then send the matching text first (from the domain, without the action server).
+The decision, not the text, is what the logs may show.
 """
 
 from __future__ import annotations
@@ -18,14 +19,13 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from actions.logic.crisis import detect_crisis
-
-CRISIS_INTENT_PREFIX = "crisis_"
+from actions.logic.safety import assess
+from actions.logic.safety_model import get_model
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class CrisisOverride(GraphComponent):
-    """Sets ``crisis_<kind>`` as the intent when the crisis detector fires."""
+    """Sets the crisis intent of the safety decision (line, other or check)."""
 
     @classmethod
     def create(
@@ -35,6 +35,7 @@ class CrisisOverride(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> CrisisOverride:
+        get_model()  # load (or train once) the learned detector before the first message
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -43,10 +44,10 @@ class CrisisOverride(GraphComponent):
             text = message.get(TEXT)
             if not isinstance(text, str) or text.startswith("/"):
                 continue
-            result = detect_crisis(text)
-            if result is None:
+            name = assess(text).intent
+            if name is None:
                 continue
-            intent = {"name": CRISIS_INTENT_PREFIX + result.kinds[0].value, "confidence": 1.0}
+            intent = {"name": name, "confidence": 1.0}
             ranking = [intent] + [
                 r
                 for r in (message.get(INTENT_RANKING_KEY) or [])
