@@ -65,7 +65,8 @@ def test_the_intent_of_a_decision_round_trips() -> None:
 def test_every_crisis_intent_has_a_response_that_names_its_line_and_the_kindertelefoon() -> None:
     responses = DOMAIN["responses"]
     for kind in KINDS:
-        for name in (f"utter_crisis_{kind}", f"utter_crisis_other_{kind}", f"utter_crisis_check_{kind}"):
+        variants = ("", "other_", "check_")
+        for name in (f"utter_crisis_{variant}{kind}" for variant in variants):
             assert name[len("utter_") :] in DOMAIN["intents"]
             text = responses[name][0]["text"]
             assert re.search(LINE_RE[kind], text), name
