@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import List
 
+import numpy as np
 import pytest
 import yaml
 
@@ -17,7 +18,7 @@ from actions.logic.crisis import CrisisKind
 from actions.logic.dialogue import State, respond
 from actions.logic.safety import Level, SafetyDecision, assess, parse_intent
 from actions.logic.safety_corpus import KINDS, load_corpus
-from actions.logic.safety_model import Thresholds, choose_thresholds, get_model, segments
+from actions.logic.safety_model import Thresholds, choose_thresholds, get_model
 from actions.logic.turns import Say, Turn
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,19 +94,23 @@ def test_money_talk_and_commands_get_nothing() -> None:
 # --- the learned detector ----------------------------------------------------------------
 
 
-def test_segments_split_a_long_message_so_one_hint_is_not_diluted() -> None:
-    long = " ".join(["de rekeningen stapelen zich op en de deurwaarder belt"] * 8)
-    parts = segments(long + ". ik heb pillen gespaard.")
-    assert parts[0].startswith("de rekeningen") and any("pillen" in p for p in parts[1:])
-    assert all(len(p.split()) <= 40 for p in parts[1:])
-
-
-def test_thresholds_follow_the_out_of_fold_scores() -> None:
-    safe = [0.01 * i for i in range(100)]  # 0.00 .. 0.99
-    crisis = [0.5 + 0.005 * i for i in range(100)]
-    t = choose_thresholds(__import__("numpy").array(safe), __import__("numpy").array(crisis))
-    assert isinstance(t, Thresholds)
-    assert 0.5 <= t.check <= 0.93 and t.check < t.line <= 0.99
+def test_thresholds_keep_false_alarms_within_the_limits_and_reach_most_crises() -> None:
+    rng = np.random.default_rng(7)
+    safe_scores = rng.beta(1, 6, 400)  # mostly low
+    crisis_scores = rng.beta(6, 1, 400)  # mostly high
+    scores = np.concatenate([safe_scores, crisis_scores])
+    safe = np.array([True] * 400 + [False] * 400)
+    crisis = ~safe
+    rules = np.array([False] * 380 + [True] * 20 + [True] * 200 + [False] * 200)  # 20 false hits
+    checks = np.zeros(800, dtype=bool)
+    t = choose_thresholds(scores, rules, checks, crisis, safe)
+    assert isinstance(t, Thresholds) and t.check <= t.line
+    kept = rules & (scores >= t.veto)
+    line = (kept & (scores >= t.soften)) | (scores >= t.line)
+    reached = line | kept | (scores >= t.check)
+    assert (line & safe).sum() / 400 <= 0.025
+    assert ((reached & ~line) & safe).sum() / 400 <= 0.085
+    assert (reached & crisis).sum() / 400 >= 0.9
 
 
 def test_the_model_is_trained_and_fast_enough() -> None:

@@ -3,8 +3,9 @@
 Two detectors, either of which can raise the level:
 
 * the rules of :mod:`actions.logic.crisis` (word lists and patterns in
-  ``content/lexicon/crisis/``): precise on the wording they know; a rule hit is ``line``,
-  and ambiguous despair (``ik zie het niet meer zitten``) is ``check``;
+  ``content/lexicon/crisis/``): precise on the wording they know; a rule hit is at least
+  ``check`` and a ``line`` unless the model gives it a low score (a film, a lesson, a crisis
+  long over), and ambiguous despair (``ik zie het niet meer zitten``) is ``check``;
 * the learned model of :mod:`actions.logic.safety_model` (trained on the labelled corpus in
   ``content/safety/corpus/``): broad on wording nobody wrote a rule for; above its ``line``
   threshold it is ``line``, above its ``check`` threshold ``check``.
@@ -103,15 +104,18 @@ def _assess(text: str, use_model: bool) -> SafetyDecision:
     rules = detect_crisis(text)
     model = get_model() if use_model else None
     score = model.score(text) if model is not None else None
+    if rules is not None and score is not None and score.p_crisis < model.thresholds.veto:  # type: ignore[union-attr]
+        rules = None  # a film, a lesson, a sports bruise: see safety_model
     about_other = bool(score and score.p_other >= P_OTHER)
     minor = bool(rules and rules.speaker_is_minor_hint)
     if rules is not None:
+        # A rule hit always raises the level; the model decides between line and check.
         kind = rules.kinds[0]
-        both = score is not None and score.p_crisis >= model.thresholds.check  # type: ignore[union-attr]
-        return SafetyDecision(
-            Level.LINE, kind, about_other, minor, "rules+model" if both else "rules",
-            score.p_crisis if score else 1.0,
-        )
+        if score is None:
+            return SafetyDecision(Level.LINE, kind, about_other, minor, "rules", 1.0)
+        soft = score.p_crisis < model.thresholds.soften  # type: ignore[union-attr]
+        level = Level.CHECK if soft else Level.LINE
+        return SafetyDecision(level, kind, about_other, minor, "rules+model", score.p_crisis)
     if score is not None and score.kind:
         kind = CrisisKind(score.kind)
         if score.p_crisis >= model.thresholds.line:  # type: ignore[union-attr]
