@@ -18,7 +18,13 @@ from actions.logic.crisis import CrisisKind
 from actions.logic.dialogue import State, respond
 from actions.logic.safety import Level, SafetyDecision, assess, parse_intent
 from actions.logic.safety_corpus import KINDS, load_corpus
-from actions.logic.safety_model import Thresholds, choose_thresholds, get_model
+from actions.logic.safety_model import (
+    MAX_FALSE_CHECK,
+    MAX_FALSE_LINE,
+    Thresholds,
+    choose_thresholds,
+    get_model,
+)
 from actions.logic.turns import Say, Turn
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,8 +114,8 @@ def test_thresholds_keep_false_alarms_within_the_limits_and_reach_most_crises() 
     kept = rules & (scores >= t.veto)
     line = (kept & (scores >= t.soften)) | (scores >= t.line)
     reached = line | kept | (scores >= t.check)
-    assert (line & safe).sum() / 400 <= 0.025
-    assert ((reached & ~line) & safe).sum() / 400 <= 0.085
+    assert (line & safe).sum() / 400 <= MAX_FALSE_LINE
+    assert ((reached & ~line) & safe).sum() / 400 <= MAX_FALSE_CHECK
     assert (reached & crisis).sum() / 400 >= 0.9
 
 
