@@ -7,7 +7,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .PHONY: setup train run serve test lint validate test-stories pytest bench purge services clean \
-	telegram whatsapp web browser review serve-scaled load load-faults
+	telegram whatsapp web browser review serve-scaled load load-faults bench-safety
 
 setup:            ## .venv, Dutch spaCy pipeline, pseudonym key
 	@scripts/setup.sh
@@ -45,6 +45,9 @@ services:         ## PostgreSQL and Redis on localhost (started when not running
 bench: train      ## NLU cross-validation F1, train time, REST latency; side by side with Rasa's default
 	@$(PY) bench/run_bench.py
 	@$(PY) bench/side_by_side.py
+
+bench-safety: setup  ## safety layer on the labelled corpus: per round (untuned learning curve), per kind, p95 ms
+	@$(PY) bench/safety_bench.py $(ARGS)
 
 purge: setup      ## delete conversations older than RETENTION_DAYS (default 30)
 	@$(PY) scripts/purge.py --endpoints $${ENDPOINTS:-rasa_project/endpoints.yml}

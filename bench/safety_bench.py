@@ -22,22 +22,14 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Dict, List
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from actions.logic import safety  # noqa: E402
 from actions.logic.safety import assess  # noqa: E402
-from actions.logic.safety_corpus import CORPUS_DIR, Example, load_corpus  # noqa: E402
+from actions.logic.safety_corpus import Example, joined_rounds, load_corpus  # noqa: E402
 from actions.logic.safety_model import get_model, train  # noqa: E402
 from bench.safety_eval import HEADER, figures, row, score  # noqa: E402
-
-
-def joined_order() -> List[int]:
-    """Rounds in the order they joined training (content/safety/corpus/rounds.yml)."""
-    data = yaml.safe_load((CORPUS_DIR / "rounds.yml").read_text(encoding="utf-8"))
-    return [int(r["round"]) for r in data["rounds"]]
 
 
 def with_model(model):
@@ -78,10 +70,30 @@ def main() -> int:
     args = parser.parse_args()
 
     corpus = load_corpus()
+    order = joined_rounds()
     by_round: Dict[int, List[Example]] = defaultdict(list)
     for example in corpus:
         by_round[example.round].append(example)
-    order = joined_order()
+    if args.round is not None and args.round not in order:
+        # a new round that has not joined training: measured untuned with the shipped model
+        by_round[args.round] = load_corpus([args.round])
+        print(f"## Round {args.round} has not joined training: UNTUNED figures\n")
+        print(HEADER)
+        rules_figures = figures(score(by_round[args.round], rules_only))
+        print(row(f"round {args.round}, rules only", rules_figures))
+        outcomes = score(by_round[args.round], assess)
+        print(row(f"round {args.round}, rules + shipped model", figures(outcomes)))
+        print("\n### per kind\n")
+        print(HEADER)
+        for kind in sorted({e.kind for e in by_round[args.round]}):
+            print(row(kind, figures([o for o in outcomes if o.example.kind == kind])))
+        for style in sorted({e.style for e in by_round[args.round]}):
+            print(row(f"style {style}", figures([o for o in outcomes if o.example.style == style])))
+        for about in ("self", "other"):
+            print(row(f"about {about}", figures([o for o in outcomes if o.example.about == about])))
+        if args.misses:
+            print_misses(f"round {args.round}", outcomes)
+        return 0
     rounds = [args.round] if args.round is not None else sorted(by_round)
 
     print("## Rules only\n")

@@ -97,14 +97,28 @@ def _check(item: Dict[str, object], where: str) -> Example:
     )
 
 
-def round_files() -> List[Tuple[int, Path]]:
-    """The round files, in round order."""
+def round_files(joined_only: bool = True) -> List[Tuple[int, Path]]:
+    """The round files, in round order.
+
+    Only rounds listed in ``rounds.yml`` have joined training: a new round file is measured
+    untuned first (``make bench-safety ARGS="--round N"``) and joins when it is listed.
+    """
+    joined = joined_rounds()
     found = []
     for path in CORPUS_DIR.glob("round-*.y*ml"):
         match = _ROUND_RE.search(path.name)
-        if match:
+        if match and (not joined_only or int(match.group(1)) in joined):
             found.append((int(match.group(1)), path))
     return sorted(found)
+
+
+def joined_rounds() -> List[int]:
+    """Rounds in the order they joined training (``rounds.yml``)."""
+    path = CORPUS_DIR / "rounds.yml"
+    if not path.exists():
+        return [0]
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [int(r["round"]) for r in data.get("rounds", [])]
 
 
 def load_round(number: int, path: Path) -> List[Example]:
@@ -143,15 +157,43 @@ def load_legacy() -> List[Example]:
     return out
 
 
-def load_corpus(rounds: Optional[Iterable[int]] = None) -> List[Example]:
-    """Round 0 plus every round file (or only ``rounds``), duplicates dropped."""
+NLU_DIR = ROOT / "rasa_project" / "data" / "nlu"
+NLU_ROUND = -1  # the assistant's own NLU examples: ordinary answers, never a crisis
+_ENTITY_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def load_nlu_examples() -> List[Example]:
+    """Every NLU training example of the assistant as a non-crisis (round -1).
+
+    Short answers ("ik ben 14", "in utrecht", "ja"), needs and small talk: without them the
+    model saw few short ordinary messages and read "ik ben 14" like the start of a
+    disclosure. Used for training only, never for choosing thresholds or measuring.
+    """
+    out = []
+    for path in sorted(NLU_DIR.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for block in data.get("nlu", []):
+            for line in str(block.get("examples", "")).splitlines():
+                text = _ENTITY_RE.sub(r"\1", line.strip()[2:].strip()) if line.strip() else ""
+                if text:
+                    out.append(Example(text=text, kind="none", level="none", round=NLU_ROUND))
+    return out
+
+
+def load_corpus(rounds: Optional[Iterable[int]] = None, with_nlu: bool = False) -> List[Example]:
+    """Round 0 plus every joined round (or exactly ``rounds``, joined or not), de-duplicated.
+
+    ``with_nlu`` adds the assistant's NLU examples as non-crises (training only).
+    """
     wanted = None if rounds is None else set(rounds)
     examples: List[Example] = []
     if wanted is None or 0 in wanted:
         examples += load_legacy()
-    for number, path in round_files():
+    for number, path in round_files(joined_only=wanted is None):
         if wanted is None or number in wanted:
             examples += load_round(number, path)
+    if with_nlu:
+        examples += load_nlu_examples()
     seen = set()
     unique = []
     for example in examples:

@@ -49,7 +49,7 @@ from actions.logic.safety_corpus import ROOT, Example, corpus_fingerprint, load_
 
 _log = logging.getLogger(__name__)
 
-MODEL_VERSION = 4
+MODEL_VERSION = 5
 CACHE_DIR = Path(os.environ.get("SAFETY_MODEL_CACHE", ROOT / ".cache" / "safety"))
 NONE = "none"
 
@@ -222,7 +222,7 @@ def out_of_fold_scores(examples: Sequence[Example]) -> np.ndarray:
     sentences of known writers. With fewer than three rounds, three interleaved folds.
     """
     rounds = sorted({e.round for e in examples})
-    if len(rounds) >= 3:
+    if len(rounds) >= 3:  # the NLU examples (round -1) form a fold of their own
         folds = [[i for i, e in enumerate(examples) if e.round == r] for r in rounds]
     else:
         folds = [list(range(k, len(examples), 3)) for k in range(3)]
@@ -274,7 +274,7 @@ def get_model() -> Optional[SafetyModel]:
         if _model is not None:
             return _model
         try:
-            examples = load_corpus()
+            examples = load_corpus(with_nlu=True)
             path = _cache_path(examples)
             if path.exists():
                 with path.open("rb") as handle:
