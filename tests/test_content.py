@@ -21,30 +21,39 @@ NEED_IDS = (
     "food", "clothes", "school", "sport_culture", "birthday", "holiday", "bike", "laptop",
     "baby", "household", "energy", "debts", "administration", "cutoff", "eviction", "stress",
     "youth_debts", "turning_18", "health_costs", "toys", "pets", "money_general",
+    "health_insurance_stop",
 )  # fmt: skip
 
+# SKKIN, Stichting Uitgestelde Kinderfeestjes and the Nationaal Jeugd Ontbijt were removed on
+# 2026-12-07 as probable dead ends (no current source; docs/content-guide.md).
 APPENDIX_FUNDS = (
     "leergeld", "jeugdfonds_sport_cultuur", "kinderhulp", "jarige_job",
-    "samen_voor_alle_kinderen", "uitgestelde_kinderfeestjes", "jeugdeducatiefonds",
-    "kinderen_van_de_voedselbank", "stichting_babyspullen", "anwb_kinderfietsenplan", "skkin",
+    "samen_voor_alle_kinderen", "jeugdeducatiefonds",
+    "kinderen_van_de_voedselbank", "stichting_babyspullen", "anwb_kinderfietsenplan",
     "linda_foundation", "armoedefonds", "sun_urgente_noden", "kledingbank",
     "gemeente_bijzondere_bijstand", "dierenvoedselbank",
 )  # fmt: skip
 
+REMOVED_FUNDS = ("skkin", "uitgestelde_kinderfeestjes", "nationaal_jeugd_ontbijt")
+
 OTHER_FUNDS = (
-    "nationaal_jeugd_ontbijt", "voedselbank", "speelgoedbank", "kinderhulp_actie_pepernoot",
+    "voedselbank", "speelgoedbank", "kinderhulp_actie_pepernoot",
     "kinderhulp_actie_zomerpret", "home_start", "steunpunt_kindervakanties",
     "humanitas_kindervakantieweken", "vakantiebank", "gemeente_kindpakket", "bibliotheek",
+    "gemeente_energiehulp", "toeslagen", "kinderbijslag", "individuele_inkomenstoeslag",
+    "waterschap_kwijtschelding", "gemeente_kwijtschelding",
 )  # fmt: skip
 
+# "SchuldHulpMaatje Jong" and "MoneyFit" are MoneyMaatje since March 2024; the Vaste Lasten
+# Pakket (a Den Haag pilot) became the general municipal route budgetbeheer (2026-12-07).
 REQUIRED_ROUTES = (
     "geldfit", "nibud", "wijzer_in_geldzaken", "fikks", "schuldhulpmaatje",
-    "schuldhulpmaatje_jong", "humanitas_thuisadministratie", "humanitas_get_a_grip",
+    "moneymaatje", "humanitas_thuisadministratie", "humanitas_get_a_grip",
     "social_work", "municipal_debt_help", "juridisch_loket", "sociaal_raadslieden",
-    "zelfjeschuldenregelen", "moneyfit", "geldplan_bijna_18", "berekenuwrecht",
+    "zelfjeschuldenregelen", "geldplan_bijna_18", "berekenuwrecht",
     "geldfit_potjescheck", "kandoor", "steffie", "kindertelefoon", "zelfmoordpreventie_113",
-    "veilig_thuis", "alarm_112", "jip", "vaste_lasten_pakket", "betalingsregeling",
-    "zorgverzekeraar_betalingsregeling",
+    "veilig_thuis", "alarm_112", "jip", "budgetbeheer", "betalingsregeling",
+    "zorgverzekeraar_betalingsregeling", "jongeren_perspectief_fonds",
 )  # fmt: skip
 
 FORMAL_YOU = re.compile(r"\b(u|uw)\b", re.IGNORECASE)
@@ -145,13 +154,14 @@ def test_missing_field_names_file_entry_and_field(tmp_path: Path) -> None:
     target = _broken_copy(
         tmp_path,
         "routes.yml",
-        "    how: Bel 0800-0432 of chat via de site. Je hoeft je naam niet te zeggen.\n",
+        "    how: Kijk op de site van Steffie en kies het onderwerp. Steffie legt het stap voor"
+        " stap uit.\n",
         "",
     )
     with pytest.raises(ContentError) as err:
         load_content(target)
     message = str(err.value)
-    assert "routes.yml" in message and "(kindertelefoon)" in message
+    assert "routes.yml" in message and "(steffie)" in message
     assert "field 'how'" in message
 
 
@@ -165,7 +175,7 @@ def test_unknown_need_tag_names_file_entry_and_field(tmp_path: Path) -> None:
 
 
 def test_bad_age_range_names_field(tmp_path: Path) -> None:
-    target = _broken_copy(tmp_path, "funds.yml", "age: {min: 4, max: 12}", "age: {min: 12, max: 4}")
+    target = _broken_copy(tmp_path, "funds.yml", "age: {min: 4, max: 17}", "age: {min: 17, max: 4}")
     with pytest.raises(ContentError) as err:
         load_content(target)
     assert "funds.yml" in str(err.value) and "field 'age.max'" in str(err.value)
@@ -178,10 +188,12 @@ def test_required_funds_present(content: Content) -> None:
     ids = {f.id for f in content.funds}
     assert set(APPENDIX_FUNDS) <= ids
     assert set(OTHER_FUNDS) <= ids
+    assert not ids & set(REMOVED_FUNDS)
 
 
 def test_required_routes_present(content: Content) -> None:
     assert set(REQUIRED_ROUTES) <= set(content.routes)
+    assert not {"schuldhulpmaatje_jong", "moneyfit", "vaste_lasten_pakket"} & set(content.routes)
 
 
 def test_need_tags_are_the_fixed_ids(content: Content) -> None:
@@ -238,23 +250,37 @@ def test_fund_facts(content: Content) -> None:
     leergeld = _fund(content, "leergeld")
     assert (leergeld.age.min, leergeld.age.max) == (4, 17)
     assert [a.value for a in leergeld.applies] == ["parent"]
-    assert [a.value for a in _fund(content, "jeugdfonds_sport_cultuur").applies] == ["intermediary"]
+    jsc = _fund(content, "jeugdfonds_sport_cultuur")
+    assert [a.value for a in jsc.applies] == ["professional"]
+    assert not jsc.age.verified  # 17 or 18 (or 21) per local fund
+    assert "coach," not in jsc.how and "buurtsportcoach" in jsc.intermediaries
     jef = _fund(content, "jeugdeducatiefonds")
     assert [a.value for a in jef.applies] == ["school"]
     assert [lv.value for lv in jef.school_levels] == ["primary"]
-    assert jef.age.max == 12
+    assert jef.age.max == 12 and not jef.age.verified  # derived from primary school
     kinderhulp = _fund(content, "kinderhulp")
     assert (kinderhulp.age.min, kinderhulp.age.max) == (0, 21)
-    assert [a.value for a in kinderhulp.applies] == ["intermediary"]
+    assert [a.value for a in kinderhulp.applies] == ["registered_intermediary_only"]
     sun = _fund(content, "sun_urgente_noden")
-    assert [a.value for a in sun.applies] == ["professional"] and sun.local_only
+    assert [a.value for a in sun.applies] == ["registered_intermediary_only"] and sun.local_only
     job = _fund(content, "jarige_job")
-    assert (job.age.min, job.age.max) == (4, 12)
-    assert "UNVERIFIED" in job.source
+    assert (job.age.min, job.age.max) == (4, 12) and not job.age.verified
+    assert "zes weken" not in job.how and job.unverified
     for fund_id in ("kinderen_van_de_voedselbank", "kinderen_van_de_voedselbank_verjaardag"):
         fund = _fund(content, fund_id)
         assert fund.requires_foodbank and [a.value for a in fund.applies] == ["foodbank"]
     assert "baby" in _fund(content, "stichting_babyspullen").needs
+    assert [a.value for a in _fund(content, "armoedefonds").applies] == ["organisations_only"]
+    linda = _fund(content, "linda_foundation")
+    assert [a.value for a in linda.applies] == ["registered_intermediary_only"]
+    humanitas = _fund(content, "humanitas_kindervakantieweken")
+    assert (humanitas.age.min, humanitas.age.max) == (6, 12)
+    home_start = _fund(content, "home_start")
+    assert home_start.age.max == 6 and not home_start.age.verified
+    zomerpret = _fund(content, "kinderhulp_actie_zomerpret")
+    assert zomerpret.age.max < 21 and not zomerpret.age.verified
+    voedselbank = _fund(content, "voedselbank")
+    assert voedselbank.applies_varies and "zelf" not in voedselbank.how
 
 
 def test_route_tiers(content: Content) -> None:
@@ -281,7 +307,9 @@ def test_juridisch_loket_is_never_called_free(content: Content) -> None:
     assert route.phone == "0900-8020"
     assert route.free is False
     assert all("gratis" not in t.lower() for t in _texts(route))
-    assert "kost geld" in route.how
+    assert "0900-8020 kost geld" in route.how
+    # the free routes: walking in at an office and the question form on the site
+    assert "binnenlopen" in route.how.lower() and "formulier" in route.how
 
 
 def test_crisis_lines(content: Content) -> None:
@@ -289,10 +317,26 @@ def test_crisis_lines(content: Content) -> None:
     line_113 = routes["zelfmoordpreventie_113"]
     assert "113" in line_113.phone and "0800-0113" in line_113.phone
     assert line_113.free and "24 uur" in line_113.how
+    # both numbers are free since October 2025: never suggest that only one of them is
+    assert "Bel gratis 113 of 0800-0113" in line_113.how
+    assert "zelfdoding" in line_113.gives and "zelfmoord denkt" not in line_113.gives
     kt = routes["kindertelefoon"]
     assert kt.phone == "0800-0432" and kt.free and kt.anonymous
     assert kt.audience.value == "youth"
+    assert (kt.age.min, kt.age.max) == (8, 17) and "11 tot 21 uur" in kt.how
     assert routes["veilig_thuis"].phone == "0800-2000"
     assert routes["alarm_112"].phone == "112"
     for rid in ("zelfmoordpreventie_113", "veilig_thuis", "alarm_112"):
         assert routes[rid].needs == [], rid
+
+
+def test_moneymaatje_replaces_the_old_youth_programmes(content: Content) -> None:
+    route = content.routes["moneymaatje"]
+    assert (route.age.min, route.age.max) == (18, 27) and route.audience.value == "youth"
+    assert "SchuldHulpMaatje" in route.gives
+
+
+def test_health_insurance_cancellation_is_urgent(content: Content) -> None:
+    assert content.needs["health_insurance_stop"].urgent
+    assert {"cutoff", "eviction"} <= {n for n, tag in content.needs.items() if tag.urgent}
+    assert "health_insurance_stop" in content.routes["municipal_debt_help"].needs

@@ -23,7 +23,8 @@ from actions.logic.signals import (
 NEED_IDS = (
     "food", "clothes", "school", "sport_culture", "birthday", "holiday", "bike", "laptop",
     "baby", "household", "energy", "debts", "administration", "cutoff", "eviction", "stress",
-    "youth_debts", "turning_18", "health_costs", "toys", "pets", "money_general",
+    "youth_debts", "turning_18", "health_costs", "health_insurance_stop", "toys", "pets",
+    "money_general",
 )  # fmt: skip
 
 
@@ -44,7 +45,8 @@ def test_needs_file_has_exactly_the_agreed_ids() -> None:
 def test_needs_file_urgent_flags_and_labels() -> None:
     tags = content._load_list(content.CONTENT_DIR / "needs.yml", "needs", content.NeedTag)
     urgent = {t.id for t in tags if t.urgent}
-    assert urgent == {"cutoff", "eviction"}
+    # the Wgs threatening situations (issue #16 added the health insurance cancellation)
+    assert urgent == {"cutoff", "eviction", "health_insurance_stop"}
     for tag in tags:
         assert tag.label and tag.label == tag.label.lower() or tag.label[0].isdigit()
         assert len(tag.label) <= 40

@@ -141,7 +141,8 @@ def test_young_adult(content: Content) -> None:
     result = triage(A(bills_behind=2, wants_in_person=True), "youth", age=20, content=content)
     assert not result.talk_to_trusted_adult
     assert "kindertelefoon" not in result.all_route_ids
-    assert result.route_ids[0] in ("schuldhulpmaatje_jong", "humanitas_get_a_grip")
+    # SchuldHulpMaatje Jong is MoneyMaatje since March 2024 (for 18 to 27-year-olds)
+    assert result.route_ids[0] in ("moneymaatje", "humanitas_get_a_grip")
 
 
 def test_parent_gets_no_youth_routes(content: Content) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, validator
+from pydantic import BaseModel, Field, ValidationError, root_validator, validator
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 
@@ -24,14 +24,24 @@ class ContentError(ValueError):
 
 
 class Applicant(str, Enum):
-    """Who may submit an application to a fund."""
+    """Who may submit an application to a fund (``applies`` in funds.yml).
 
-    parent = "parent"
-    youth = "youth"
-    intermediary = "intermediary"
-    school = "school"
-    foodbank = "foodbank"
-    professional = "professional"
+    The card text for each audience (parent, youth, professional) is derived from this list
+    in ``actions/logic/advice.py``; the fund's own ``how`` text never says who applies.
+    """
+
+    parent = "parent"  # the parent or carer applies for the child
+    youth = "youth"  # a young person applies for themselves (also under 18)
+    professional = "professional"  # any hulpverlener (wijkteam, school staff, social work)
+    school = "school"  # only the (connected) school applies
+    foodbank = "foodbank"  # only the food bank, for families registered there
+    registered_intermediary_only = "registered_intermediary_only"  # only professionals
+    #   registered with (or connected to) the fund, e.g. by a code or a convenant
+    organisations_only = "organisations_only"  # supports organisations; no application
+    #   for one family, not even by a professional
+
+
+EXCLUSIVE_APPLICANTS = (Applicant.organisations_only, Applicant.school, Applicant.foodbank)
 
 
 class SchoolLevel(str, Enum):
@@ -56,10 +66,17 @@ class Strict(BaseModel):
 
 
 class AgeRange(Strict):
-    """Inclusive age range in years; ``None`` means no limit on that side."""
+    """Inclusive age range in years; ``None`` means no limit on that side.
+
+    ``verified: false`` marks a range that no current source confirms (or that differs per
+    local branch). Such a range may rank a fund and adds a "check this" sentence to the card,
+    but it never excludes a child (``actions/logic/lookup.py``). ``verified: false`` without
+    bounds means: the age range is not known.
+    """
 
     min: Optional[int] = Field(None, ge=0, le=30)
     max: Optional[int] = Field(None, ge=0, le=30)
+    verified: bool = True
 
     @validator("max")
     def max_not_below_min(cls, value: Optional[int], values: dict) -> Optional[int]:
@@ -72,12 +89,25 @@ class AgeRange(Strict):
         """True when ``age`` lies inside the range."""
         return (self.min is None or age >= self.min) and (self.max is None or age <= self.max)
 
+    @property
+    def limited(self) -> bool:
+        """True when the range has a lower or an upper bound."""
+        return self.min is not None or self.max is not None
+
 
 class Sourced(Strict):
-    """Fields every fact carries: where it came from and when it was checked."""
+    """Fields every fact carries: where it came from and when it was checked.
+
+    ``unverified`` lists, in a few words each, the facts of the entry that no current source
+    confirms; the card must then tell the person to check (tests/test_content_check.py).
+    ``stable: true`` marks an entry whose facts do not go out of date (a law, 112), so the
+    twelve-month re-check rule does not apply to it.
+    """
 
     source: str = Field(..., min_length=3)
     last_checked: dt.date
+    stable: bool = False
+    unverified: List[str] = Field(default_factory=list)
 
 
 class NeedTag(Strict):
@@ -86,7 +116,7 @@ class NeedTag(Strict):
     id: str = Field(..., regex=r"^[a-z][a-z0-9_]*$")
     label: str  # short Dutch label used in answers, e.g. "sport of cultuur"
     keywords: List[str] = Field(..., min_items=1)  # lower-case words/phrases that signal it
-    urgent: bool = False
+    urgent: bool = False  # a Wgs "bedreigende situatie": first talk within 3 working days
 
 
 class Fund(Sourced):
@@ -97,14 +127,30 @@ class Fund(Sourced):
     needs: List[str] = Field(..., min_items=1)
     age: AgeRange
     applies: List[Applicant] = Field(..., min_items=1)
+    applies_varies: bool = False  # who may apply differs per local branch (say "check")
     gives: str = Field(..., min_length=10)  # what it gives, one B1 sentence
-    how: str = Field(..., min_length=10)  # how to start, B1 Dutch
-    intermediaries: Optional[str] = None  # who could apply for you, when parents cannot
+    how: str = Field(..., min_length=10)  # how to start, B1 Dutch, never who applies
+    intermediaries: Optional[str] = None  # noun phrase: who can apply for the family
+    register_with: Optional[str] = None  # where intermediaries register, if not the fund
     school_levels: Optional[List[SchoolLevel]] = None
     requires_foodbank: bool = False
     url: Optional[str] = Field(None, regex=r"^https://")
     phone: Optional[str] = None
     local_only: bool = False  # only where a local branch exists
+
+    @validator("applies")
+    def applies_consistent(cls, value: List[Applicant]) -> List[Applicant]:
+        if len(set(value)) != len(value):
+            raise ValueError("an applicant is listed twice")
+        for only in EXCLUSIVE_APPLICANTS:
+            if only in value and len(value) > 1:
+                raise ValueError(f"'{only.value}' cannot be combined with other applicants")
+        both = {Applicant.professional, Applicant.registered_intermediary_only}
+        if both <= set(value):
+            raise ValueError(
+                "'professional' already includes registered intermediaries; list one of them"
+            )
+        return value
 
 
 class Route(Sourced):
@@ -126,16 +172,30 @@ class Route(Sourced):
     phone: Optional[str] = None
     free: Optional[bool] = None
     anonymous: bool = False
+    age: Optional[AgeRange] = None  # who the route is for (a verified range may filter)
 
 
 class LocalLinks(Sourced):
-    """Known local entry points of one municipality."""
+    """Known local entry points of one municipality.
 
+    ``debt_help``, ``wijkteam`` and ``minima`` are pages about that topic; the municipality's
+    general home page belongs in ``website`` (shown as "search for ..."), never in them.
+    """
+
+    website: Optional[str] = Field(None, regex=r"^https://")  # the municipal home page
     debt_help: Optional[str] = Field(None, regex=r"^https://")
     wijkteam: Optional[str] = Field(None, regex=r"^https://")
     minima: Optional[str] = Field(None, regex=r"^https://")  # stadspas / kindpakket page
     minima_name: Optional[str] = None  # e.g. "Stadspas", "Kindpakket"
     phone: Optional[str] = None
+
+    @root_validator(skip_on_failure=True)
+    def topic_pages_are_not_the_home_page(cls, values: dict) -> dict:
+        home = values.get("website")
+        for key in ("debt_help", "wijkteam", "minima"):
+            if home and values.get(key) and values[key].rstrip("/") == home.rstrip("/"):
+                raise ValueError(f"{key} is the municipal home page; keep it in 'website'")
+        return values
 
 
 class Municipality(Strict):

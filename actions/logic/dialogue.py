@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, List, Optional, Protocol, Tuple
 
 from actions.logic import advice, handover, safety_dialogue
+from actions.logic.content import get_content
 from actions.logic.crisis import detect_acute_need, needs_check
 from actions.logic.municipality import find_unknown_place, match_municipality
 from actions.logic.safety import Level, parse_intent
@@ -46,7 +47,9 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
     "baby": (),
     "pets": (),
 }
-URGENT_NEEDS = ("cutoff", "eviction")
+# Needs marked `urgent: true` in content/needs.yml (a Wgs "bedreigende situatie": cut-off,
+# eviction, cancelled health insurance): asked about and advised first.
+URGENT_NEEDS = tuple(sorted(n.id for n in get_content().needs.values() if n.urgent))
 DEBT_NEEDS = ("debts", "energy", "administration", "youth_debts", "cutoff", "eviction")
 CHILD_NEEDS = (
     "school",
@@ -422,7 +425,10 @@ def _intro(state: State, need: str) -> List[Say]:
     if need == "stress":
         return [Say("utter_normalise_shame_youth" if youth else "utter_normalise_shame")]
     if need in URGENT_NEEDS:
-        return [Say("utter_urgent")] + advice.local_lines(state, need)
+        if need in ("cutoff", "eviction"):
+            return [Say("utter_urgent")] + advice.local_lines(state, need)
+        label = get_content().needs[need].label.lower()
+        return [Say("utter_urgent_need", {"need": label})] + advice.local_lines(state, need)
     if need == "youth_debts":
         return [Say("utter_youth_debts")]
     if need in DEBT_NEEDS:

@@ -6,22 +6,29 @@ fund-specific texts (``gives``, ``how``, ``intermediaries``) come from the conte
 
 Rules of :func:`find_funds`:
 
-- A fund whose age range excludes a *known* age is never returned; it is listed in
-  ``excluded`` with the reason (e.g. Jarige Job for a 17-year-old), so the bot can say
-  honestly that it does not fit. With an unknown age, age-limited funds stay in and carry
-  ``age_checked=False`` plus their range, so the bot can name the range.
+- A fund whose *verified* age range excludes a *known* age is never returned; it is listed
+  in ``excluded`` with the reason, so the bot can say honestly that it does not fit. An
+  *unverified* range (``age.verified: false``) never excludes: the fund stays in with
+  ``age_verified=False`` (the card then says "check this") and, when the known age lies
+  outside that range, ``age_outside=True``, which only ranks it lower. With an unknown age,
+  age-limited funds stay in and carry ``age_checked=False`` plus their range.
 - A fund limited to a school level (Jeugdeducatiefonds: primary) is excluded for another
   known level; with an unknown level it stays in with ``school_level_checked=False``.
 - A fund that needs the food bank is excluded when the asker is known not to be on it, and
   kept with ``needs_foodbank=True`` when that is unknown.
 - ``role`` is ``"parent"`` or ``"youth"`` (anything else counts as unknown and is treated
-  like a parent). Every result says how the asker gets there, as an :class:`ApplyPath`:
-  ``self`` (the asker applies), ``via_school``, ``via_intermediary``, ``via_parent`` (a young
-  person's parent or carer applies), ``via_foodbank`` or ``via_professional``. A young person
-  of 18 or older applies for themselves where a parent could.
+  like a parent). Every result says how the asker gets there, as an :class:`ApplyPath`,
+  derived from the fund's ``applies`` list: ``self`` (parent: ``parent``; youth: ``youth``,
+  or ``parent`` from 18), ``via_school`` (``school``), ``via_intermediary`` (``professional``:
+  a hulpverlener applies for the family), ``via_parent`` (a young person's parent or carer
+  applies), ``via_foodbank`` (``foodbank``), ``via_professional``
+  (``registered_intermediary_only``: only a professional registered with the fund) or
+  ``via_organisation`` (``organisations_only``: the fund supports organisations; nobody
+  applies for one family).
 
 Order: the path (applying yourself first, then school/intermediary, then parent or food
-bank, then professional), then how central the need is to the fund (its place in the
+bank, then registered professional, then organisations), then whether the known age lies
+outside an unverified range, then how central the need is to the fund (its place in the
 fund's ``needs`` list), then national before local-only, then the order in funds.yml.
 """
 
@@ -46,7 +53,8 @@ class ApplyPath(str, Enum):
     via_intermediary = "via_intermediary"
     via_parent = "via_parent"
     via_foodbank = "via_foodbank"
-    via_professional = "via_professional"
+    via_professional = "via_professional"  # only a professional registered with the fund
+    via_organisation = "via_organisation"  # the fund supports organisations, not families
 
 
 class ExcludeReason(str, Enum):
@@ -66,6 +74,7 @@ _PATH_RANK = {
     ApplyPath.via_parent: 2,
     ApplyPath.via_foodbank: 2,
     ApplyPath.via_professional: 3,
+    ApplyPath.via_organisation: 4,
 }
 
 
@@ -79,6 +88,8 @@ class FundMatch:
     age_min: int | None = None
     age_max: int | None = None
     age_checked: bool = True  # False: age unknown and the fund has an age limit
+    age_verified: bool = True  # False: the fund's age range is not confirmed (say "check")
+    age_outside: bool = False  # the known age lies outside the unverified range
     school_levels: tuple[str, ...] = ()
     school_level_checked: bool = True  # False: level unknown and the fund is level-limited
     needs_foodbank: bool = False  # the fund needs the food bank and that is unknown
@@ -112,6 +123,11 @@ class FundMatch:
     def age_limited(self) -> bool:
         """True when the fund has a lower or upper age limit."""
         return self.age_min is not None or self.age_max is not None
+
+    @property
+    def needs_check(self) -> bool:
+        """True when a fact on this card is unverified and the card must say "check"."""
+        return not self.age_verified or bool(self.fund.unverified) or self.fund.applies_varies
 
 
 @dataclass(frozen=True)
@@ -195,20 +211,22 @@ def apply_paths(fund: Fund, role: str | None, age: int | None = None) -> list[Ap
         paths.append(ApplyPath.self)
     if Applicant.school in applies:
         paths.append(ApplyPath.via_school)
-    if Applicant.intermediary in applies:
+    if Applicant.professional in applies:
         paths.append(ApplyPath.via_intermediary)
     if role == ROLE_YOUTH and Applicant.parent in applies and ApplyPath.self not in paths:
         paths.append(ApplyPath.via_parent)
     if Applicant.foodbank in applies:
         paths.append(ApplyPath.via_foodbank)
-    if Applicant.professional in applies:
+    if Applicant.registered_intermediary_only in applies:
         paths.append(ApplyPath.via_professional)
+    if Applicant.organisations_only in applies:
+        paths.append(ApplyPath.via_organisation)
     return paths
 
 
 def _age_exclusion(fund: Fund, age: int | None) -> ExcludeReason | None:
-    """The age reason to leave ``fund`` out, or None."""
-    if age is None or fund.age.contains(age):
+    """The age reason to leave ``fund`` out, or None (an unverified range never excludes)."""
+    if age is None or fund.age.contains(age) or not fund.age.verified:
         return None
     if fund.age.min is not None and age < fund.age.min:
         return ExcludeReason.too_young
@@ -251,12 +269,15 @@ def find_funds(
         if reason is not None:
             advice.excluded.append(Exclusion(fund=fund, reason=reason, **limits))
             continue
-        age_limited = fund.age.min is not None or fund.age.max is not None
+        age_limited = fund.age.limited
+        outside = age is not None and not fund.age.contains(age)
         match = FundMatch(
             fund=fund,
             path=paths[0],
             other_paths=tuple(paths[1:]),
             age_checked=age is not None or not age_limited,
+            age_verified=fund.age.verified,
+            age_outside=outside,
             school_level_checked=level is not None or not levels,
             needs_foodbank=fund.requires_foodbank and on_foodbank is None,
             **limits,
@@ -264,7 +285,8 @@ def find_funds(
         rank = _PATH_RANK[match.path]
         if match.path is ApplyPath.via_foodbank and on_foodbank:
             rank = 1
-        ranked.append(((rank, fund.needs.index(need), fund.local_only, index), match))
+        key = (rank, outside, fund.needs.index(need), fund.local_only, index)
+        ranked.append((key, match))
     advice.matches = [match for _, match in sorted(ranked, key=lambda item: item[0])]
     return advice
 
@@ -282,6 +304,13 @@ def _audiences(role: str | None) -> tuple[str, ...]:
 def route_fits(route: Route, role: str | None) -> bool:
     """True when ``route`` is meant for this kind of asker."""
     return route.audience.value in _audiences(role)
+
+
+def route_age_fits(route: Route, age: int | None) -> bool:
+    """False only when a *verified* age range of ``route`` excludes the known ``age``."""
+    if age is None or route.age is None or not route.age.verified:
+        return True
+    return route.age.contains(age)
 
 
 def find_routes(need: str, role: str | None, content: Content | None = None) -> list[Route]:
