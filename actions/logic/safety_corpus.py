@@ -113,12 +113,12 @@ def round_files(joined_only: bool = True) -> List[Tuple[int, Path]]:
 
 
 def joined_rounds() -> List[int]:
-    """Rounds in the order they joined training (``rounds.yml``)."""
+    """Rounds in the order they joined training (``rounds.yml``; ``joined: false`` = held out)."""
     path = CORPUS_DIR / "rounds.yml"
     if not path.exists():
         return [0]
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return [int(r["round"]) for r in data.get("rounds", [])]
+    return [int(r["round"]) for r in data.get("rounds", []) if r.get("joined", True)]
 
 
 def load_round(number: int, path: Path) -> List[Example]:

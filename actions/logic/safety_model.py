@@ -49,7 +49,7 @@ from actions.logic.safety_corpus import ROOT, Example, corpus_fingerprint, load_
 
 _log = logging.getLogger(__name__)
 
-MODEL_VERSION = 5
+MODEL_VERSION = 6
 CACHE_DIR = Path(os.environ.get("SAFETY_MODEL_CACHE", ROOT / ".cache" / "safety"))
 NONE = "none"
 
@@ -168,12 +168,26 @@ class SafetyModel:
         )
 
 
+def _class_weights(labels: Sequence[str]) -> Dict[str, float]:
+    """Non-crises and crises weigh half each; the kinds share the crisis half by their size.
+
+    sklearn's "balanced" weighs each of the seven classes equally, which gave a message
+    with few known words (a short answer such as "oh nee sorry, hij wordt 12") a crisis
+    prior of 6 to 1; this keeps the prior at even odds.
+    """
+    total = len(labels)
+    n_none = sum(1 for k in labels if k == NONE) or 1
+    n_crisis = (total - n_none) or 1
+    return {k: total / (2 * (n_none if k == NONE else n_crisis)) for k in set(labels)}
+
+
 def _fit(examples: Sequence[Example], thresholds: Optional[Thresholds] = None) -> SafetyModel:
     """Features on every example; the kind classifier; the self-or-other classifier on crises."""
     features = _features()
     matrix = features.fit_transform([normalize(e.text) for e in examples])
-    kind_clf = LogisticRegression(C=8.0, class_weight="balanced", max_iter=3000)
-    kind_clf.fit(matrix, [e.kind for e in examples])
+    labels = [e.kind for e in examples]
+    kind_clf = LogisticRegression(C=8.0, class_weight=_class_weights(labels), max_iter=3000)
+    kind_clf.fit(matrix, labels)
     crisis = [i for i, e in enumerate(examples) if e.kind != NONE]
     about_clf = None
     if len({examples[i].about for i in crisis}) == 2:
