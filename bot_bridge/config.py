@@ -16,7 +16,14 @@ DOCS_HINT = "See docs/channels.md for how to set it up."
 SECRETS_FILE = "var/secrets.env"
 
 _LINE_RE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
-_TELEGRAM_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# Telegram allows 1-256 characters of A-Z a-z 0-9 _ -; we ask for at least 32 (a guessable
+# secret lets anyone post fake updates, e.g. as another chat id).
+TELEGRAM_SECRET_MIN = 32
+_TELEGRAM_SECRET_RE = re.compile(rf"^[A-Za-z0-9_-]{{{TELEGRAM_SECRET_MIN},256}}$")
+TELEGRAM_SECRET_HELP = (
+    f"TELEGRAM_WEBHOOK_SECRET must be {TELEGRAM_SECRET_MIN}-256 characters of A-Z, a-z, 0-9, "
+    "_ and -. Make one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+)
 
 
 class ConfigError(ValueError):
@@ -163,6 +170,10 @@ class TelegramSettings:
     listen_port: int = 8081
     webhook_path: str = "/telegram/webhook"
 
+    def __post_init__(self) -> None:
+        if self.mode == "webhook":
+            check_telegram_secret(self.webhook_secret)
+
     @classmethod
     def from_env(cls, env: Mapping[str, str], mode: str | None = None) -> TelegramSettings:
         """Build the settings; ``mode`` (from a command-line flag) overrides ``TELEGRAM_MODE``."""
@@ -172,16 +183,7 @@ class TelegramSettings:
             raise ConfigError(f"TELEGRAM_MODE must be 'polling' or 'webhook', got {mode!r}.")
         secret = (env.get("TELEGRAM_WEBHOOK_SECRET") or "").strip() or None
         if mode == "webhook":
-            if not secret:
-                raise ConfigError(
-                    "TELEGRAM_WEBHOOK_SECRET is required in webhook mode "
-                    f"(1-256 characters A-Z, a-z, 0-9, _ and -). {DOCS_HINT}"
-                )
-            if not _TELEGRAM_SECRET_RE.match(secret):
-                raise ConfigError(
-                    "TELEGRAM_WEBHOOK_SECRET may only contain A-Z, a-z, 0-9, _ and - "
-                    "(1-256 characters)."
-                )
+            check_telegram_secret(secret)
         return cls(
             common=common,
             bot_token=_required(env, "TELEGRAM_BOT_TOKEN"),
@@ -194,6 +196,16 @@ class TelegramSettings:
             listen_port=_int(env, "TELEGRAM_LISTEN_PORT", cls.listen_port),
             webhook_path=_path(env, "TELEGRAM_WEBHOOK_PATH", cls.webhook_path),
         )
+
+
+def check_telegram_secret(secret: str | None) -> str:
+    """The webhook secret, or :class:`ConfigError` when it is missing, short or malformed."""
+    if not secret:
+        raise ConfigError(f"TELEGRAM_WEBHOOK_SECRET is required in webhook mode. "
+                          f"{TELEGRAM_SECRET_HELP} {DOCS_HINT}")
+    if not _TELEGRAM_SECRET_RE.match(secret):
+        raise ConfigError(f"{TELEGRAM_SECRET_HELP} (got {len(secret)} characters)")
+    return secret
 
 
 @dataclass(frozen=True)
@@ -211,6 +223,11 @@ class WhatsAppSettings:
     listen_host: str = "127.0.0.1"
     listen_port: int = 8082
     webhook_path: str = "/whatsapp/webhook"
+    # Signed messages older than this (seconds, by their own timestamp) are refused, so a
+    # captured body cannot be replayed later; ids seen within it are kept in dedup_file, so
+    # a replay right after a restart is caught too.
+    max_message_age: float = 300.0
+    dedup_file: str = "var/whatsapp-dedup.sqlite3"  # relative to the working directory
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> WhatsAppSettings:
@@ -227,4 +244,6 @@ class WhatsAppSettings:
             listen_host=(env.get("WHATSAPP_LISTEN_HOST") or cls.listen_host).strip(),
             listen_port=_int(env, "WHATSAPP_LISTEN_PORT", cls.listen_port),
             webhook_path=_path(env, "WHATSAPP_WEBHOOK_PATH", cls.webhook_path),
+            max_message_age=_float(env, "WHATSAPP_MAX_MESSAGE_AGE", cls.max_message_age),
+            dedup_file=(env.get("WHATSAPP_DEDUP_FILE") or cls.dedup_file).strip(),
         )

@@ -15,9 +15,36 @@ logger = logging.getLogger(__name__)
 
 # Longest user text forwarded to Rasa (both platforms allow 4096 characters).
 MAX_INPUT_CHARS = 4096
-FORGET_COMMAND = "/vergeetmij"
+# The commands of the Telegram menu; Rasa's REST channel maps each one to an intent when it
+# arrives on its own (``/start`` -> greet, ``/help`` -> ask_bot, ``/vergeetmij`` -> forget_me).
+COMMANDS = ("start", "help", "vergeetmij")
 
 Deliver = Callable[[List[BotMessage]], Awaitable[None]]
+
+
+def split_command(text: str) -> List[str]:
+    """The messages to send to Rasa for one typed text, in order.
+
+    A known command with text after it becomes two messages: the command on its own (so
+    it is mapped as always) and then the text as an ordinary message, so nothing the person
+    wrote is lost: ``"/help ik wil niet meer leven"`` -> ``["/help", "ik wil niet meer
+    leven"]``. ``/start@BotName`` and upper case work too; slashes at the start of the
+    rest are dropped, so the rest is always plain text. Anything else (plain text, other
+    ``/words``, button payloads) is one message, unchanged: Rasa's channel sends an unknown
+    ``/word ...`` through NLU as text.
+    """
+    stripped = text.strip()
+    if not stripped.startswith("/"):
+        return [stripped] if stripped else []
+    parts = stripped.split(maxsplit=1)
+    command = parts[0][1:].split("@")[0].lower()
+    if command not in COMMANDS:
+        return [stripped]
+    messages = ["/" + command]
+    rest = parts[1].strip().lstrip("/").strip() if len(parts) > 1 else ""
+    if rest:
+        messages.append(rest)
+    return messages
 
 
 class BridgeCore:
@@ -68,11 +95,16 @@ class BridgeCore:
         deliver: Deliver,
         metadata: Dict[str, Any] | None = None,
         before_ask: Callable[[], Awaitable[None]] | None = None,
+        typed: bool = False,
     ) -> None:
         """Answer one message from ``user_id`` by calling ``deliver`` with what to send.
 
         ``text=None`` stands for a message without text (photo, voice, sticker, ...): it is
         answered with the "I can only read text" message without asking Rasa.
+
+        ``typed=True`` marks text the person typed (not a button payload): a command with
+        text after it is sent as the command and then the text (:func:`split_command`), each
+        answer delivered in turn. One incoming message takes one rate-limit token.
 
         The rate limit is checked first, when the message arrives; then the sender's lock is
         held while Rasa is asked *and* the answer is delivered, so a sender's answers never
@@ -96,22 +128,28 @@ class BridgeCore:
             if text is None:
                 await deliver([BotMessage(text=self.texts.only_text)])
                 return
-            if before_ask is not None:
-                await before_ask()
-            messages = await self.ask(sender, text, {"channel": platform, **(metadata or {})})
-            await deliver(messages)
+            parts = split_command(text) if typed else [text]
+            for part in parts:
+                if before_ask is not None:
+                    await before_ask()
+                messages = await self.ask(
+                    sender, part, {"channel": platform, **(metadata or {})}
+                )
+                await deliver(messages)
 
     async def ask(
         self, sender: str, text: str, metadata: Dict[str, Any] | None = None
     ) -> List[BotMessage]:
-        """Ask Rasa; return its messages, or the fallback if it is down or answers nothing."""
+        """Ask Rasa; return its messages, or the fallback if it is down or answers nothing.
+
+        Erasure (``/vergeetmij``) is Rasa's business; it never resets the sender's rate
+        limit here (issue #17: it used to, so a flood could refill its bucket at will).
+        """
         try:
             messages = await self.rasa.send(sender, text, metadata)
         except RasaUnavailable as exc:
             logger.warning("Rasa unavailable for %s: %s", sender, exc)
             return self.fallback()
-        if text.split()[0].split("@")[0].lower() == FORGET_COMMAND:
-            self.limiter.forget(sender)
         if not messages:
             logger.warning("Rasa gave no answer for %s", sender)
             return self.fallback()

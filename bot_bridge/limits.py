@@ -1,7 +1,9 @@
-"""In-memory guards of the bridges: rate limit, deduplication, per-sender order, payloads.
+"""Guards of the bridges: rate limit, deduplication, per-sender order, payloads.
 
-All state is kept in the bridge process only, keyed by pseudonym or platform id, and is
-bounded in size so a flood of ids cannot exhaust memory.
+State is kept in the bridge process, keyed by pseudonym or platform id, and is bounded in
+size so a flood of ids cannot exhaust memory. The one exception is
+:class:`PersistentDeduplicator` (WhatsApp): keyed digests of message ids in a small SQLite
+file, so a signed message cannot be replayed right after a restart.
 """
 
 from __future__ import annotations
@@ -9,10 +11,15 @@ from __future__ import annotations
 import asyncio
 import enum
 import hashlib
+import hmac
+import os
+import sqlite3
+import threading
 import time
 from collections import OrderedDict
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import AsyncIterator, Callable, Dict, Tuple
 
 Clock = Callable[[], float]
@@ -73,10 +80,6 @@ class RateLimiter:
         bucket.notified = True
         return Decision.DENY_NOTIFY
 
-    def forget(self, sender: str) -> None:
-        """Drop everything remembered about ``sender``."""
-        self._buckets.pop(sender, None)
-
     def __len__(self) -> int:
         return len(self._buckets)
 
@@ -122,6 +125,72 @@ class Deduplicator:
             if now - stamp < self.ttl:
                 break
             del self._seen[key]
+
+
+class PersistentDeduplicator:
+    """Like :class:`Deduplicator`, but the ids survive a restart (SQLite file).
+
+    Only a keyed digest (HMAC-BLAKE2b with ``key``) of each id is stored, never the id
+    (WhatsApp ids encode the phone number; a plain hash of one could be brute-forced).
+    Rows older than ``ttl`` seconds are pruned. The check and the insert are one
+    ``INSERT OR IGNORE``: two deliveries of the same id cannot both pass, also across
+    processes. ``clock`` must be wall-clock time (it is compared across restarts).
+    """
+
+    PRUNE_EVERY = 60.0
+
+    def __init__(
+        self, path: str | Path, key: str, ttl: float = 24 * 3600.0, clock: Clock = time.time
+    ) -> None:
+        self.path = Path(path)
+        self.ttl = ttl
+        self._key = key.encode("utf-8")
+        self._clock = clock
+        self._lock = threading.Lock()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.path.exists():
+            self.path.touch(mode=0o600)
+        os.chmod(self.path, 0o600)
+        self._db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA busy_timeout=5000")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS seen (digest TEXT PRIMARY KEY, at REAL NOT NULL)"
+        )
+        self._pruned = 0.0
+
+    def _digest(self, key: str) -> str:
+        return hmac.new(self._key, key.encode("utf-8"), hashlib.blake2b).hexdigest()[:64]
+
+    def seen(self, key: str) -> bool:
+        """True if ``key`` was seen within ``ttl`` (also before a restart); else remember it."""
+        now = self._clock()
+        digest = self._digest(key)
+        with self._lock:
+            if now - self._pruned >= self.PRUNE_EVERY:
+                self._db.execute("DELETE FROM seen WHERE at <= ?", (now - self.ttl,))
+                self._pruned = now
+            inserted = self._db.execute(
+                "INSERT OR IGNORE INTO seen (digest, at) VALUES (?, ?)", (digest, now)
+            ).rowcount
+            if inserted:
+                return False
+            # Known: a replay, unless the old row has expired (then it counts as new).
+            renewed = self._db.execute(
+                "UPDATE seen SET at = ? WHERE digest = ? AND at <= ?",
+                (now, digest, now - self.ttl),
+            ).rowcount
+            return not renewed
+
+    def __len__(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM seen").fetchone()[0])
+
+    def close(self) -> None:
+        """Close the database file."""
+        with self._lock:
+            self._db.close()
 
 
 class SenderLocks:

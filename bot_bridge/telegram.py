@@ -1,8 +1,10 @@
 """Telegram bridge (python-telegram-bot 22): long polling or a secret-checked webhook.
 
 Run it with ``python -m bot_bridge.telegram [--mode polling|webhook]``. Every text (also
-``/start``, ``/help`` and ``/vergeetmij``) goes to Rasa under a pseudonymous sender id; Rasa
-buttons become an inline keyboard and a tap is sent to Rasa as the button's payload.
+``/start``, ``/help`` and ``/vergeetmij``) goes to Rasa under a pseudonymous sender id; a
+command with text after it goes as the command and then the text (``core.split_command``),
+so "/help ik wil niet meer leven" never loses its words. Rasa buttons become an inline
+keyboard and a tap is sent to Rasa as the button's payload.
 Replies are sent as plain text (no ``parse_mode``), so Telegram never rejects markdown.
 """
 
@@ -50,17 +52,7 @@ PLATFORM = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 CALLBACK_DATA_BYTES = 64
 ALLOWED_UPDATES = ["message", "callback_query"]
-COMMANDS = ("start", "help", "vergeetmij")
 MAX_RETRY_AFTER = 30.0
-
-
-def normalise_command(text: str) -> str:
-    """Map ``/start@MyBot`` or ``/start deeplink`` to ``/start`` for the known commands."""
-    stripped = text.strip()
-    if not stripped.startswith("/"):
-        return stripped
-    command = stripped.split()[0][1:].split("@")[0].lower()
-    return "/" + command if command in COMMANDS else stripped
 
 
 def _seconds(value: Any) -> float:
@@ -214,7 +206,7 @@ class TelegramBridge:
         chat = update.effective_chat
         if message is None or chat is None or not message.text:
             return
-        await self._answer(chat.id, normalise_command(message.text))
+        await self._answer(chat.id, message.text, typed=True)
 
     async def _on_non_text(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         chat = update.effective_chat
@@ -239,8 +231,12 @@ class TelegramBridge:
         logger.error("error while handling a Telegram update", exc_info=context.error)
 
     # ---------------------------------------------------------------- sending
-    async def _answer(self, chat_id: int, text: str | None) -> None:
-        """Ask Rasa (``text``) or answer a non-text message (``None``) and send the reply."""
+    async def _answer(self, chat_id: int, text: str | None, typed: bool = False) -> None:
+        """Ask Rasa (``text``) or answer a non-text message (``None``) and send the reply.
+
+        ``typed``: the person typed ``text`` (a command with words after it is split);
+        button payloads are sent as they are.
+        """
 
         async def deliver(messages: List[BotMessage]) -> None:
             await self.send_messages(chat_id, messages)
@@ -251,7 +247,9 @@ class TelegramBridge:
             )
 
         try:
-            await self.core.handle(PLATFORM, str(chat_id), text, deliver, before_ask=typing)
+            await self.core.handle(
+                PLATFORM, str(chat_id), text, deliver, before_ask=typing, typed=typed
+            )
         except Exception:  # noqa: BLE001 - a bug must not leave the user without an answer
             logger.exception("unexpected error while answering a Telegram message")
             await self.send_messages(chat_id, self.core.fallback())

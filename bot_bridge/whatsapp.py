@@ -6,10 +6,15 @@ Run it with ``python -m bot_bridge.whatsapp``. Meta calls the webhook:
 * ``POST``: notifications, signed with ``X-Hub-Signature-256`` (HMAC-SHA256 of the raw body
   with the app secret). Unsigned (401) or wrongly signed (403) bodies are dropped unread.
 
-A valid notification is answered 200 at once; each new message (deduplicated by its id) is
-processed in the background: texts and button taps go to Rasa under a pseudonymous sender
-id, media get a kind "I can only read text", status updates are ignored. Rasa buttons
-become reply buttons (at most 3, titles at most 20 characters) or else a list message.
+A valid notification is answered 200 at once; each new message is processed in the
+background: texts and button taps go to Rasa under a pseudonymous sender id, media get a
+kind "I can only read text", status updates are ignored. Rasa buttons become reply buttons
+(at most 3, titles at most 20 characters) or else a list message.
+
+Replays: a signed body stays valid forever, so a message is refused when its own
+``timestamp`` is more than ``WHATSAPP_MAX_MESSAGE_AGE`` seconds (default 300) off, and the
+ids of accepted messages are kept (keyed digests) in a small SQLite file that survives a
+restart (``WHATSAPP_DEDUP_FILE``).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import hashlib
 import hmac
 import logging
 import sys
+import time
 from dataclasses import dataclass
 from typing import Any, Dict, List, Sequence, Set
 
@@ -28,7 +34,7 @@ from aiohttp import web
 
 from bot_bridge.config import ConfigError, WhatsAppSettings, load_environment
 from bot_bridge.core import BridgeCore
-from bot_bridge.limits import Deduplicator, PayloadCodec
+from bot_bridge.limits import PayloadCodec, PersistentDeduplicator
 from bot_bridge.rasa_client import BotMessage, Button
 from bot_bridge.splitting import WHATSAPP_TEXT_LIMIT, split_text, truncate
 from bot_bridge.web import (
@@ -76,18 +82,33 @@ GRAPH_ATTEMPTS = 3
 class Incoming:
     """One user message from a webhook notification.
 
-    ``text`` is the text to forward to Rasa, or ``None`` for a message we cannot read.
+    ``text`` is the text to forward to Rasa, or ``None`` for a message we cannot read;
+    ``typed`` is True for text the person typed (not a button); ``timestamp`` is the
+    message's own Unix time (``None`` when missing or not a number).
     """
 
     message_id: str
     wa_id: str
     text: str | None
+    typed: bool = False
+    timestamp: float | None = None
 
 
 def signature_for(app_secret: str, body: bytes) -> str:
     """The ``X-Hub-Signature-256`` value Meta sends for ``body``."""
     digest = hmac.new(app_secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
     return "sha256=" + digest
+
+
+def _timestamp(value: Any) -> float | None:
+    """A WhatsApp ``timestamp`` (Unix seconds as a string) as a number, else ``None``."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if number == number and number > 0 else None  # no NaN
 
 
 def _dict(value: Any) -> Dict[str, Any]:
@@ -116,7 +137,11 @@ class WhatsAppBridge:
         self.settings = settings
         self.core = core if core is not None else BridgeCore.from_settings(settings.common)
         self.texts = self.core.texts
-        self.dedup = Deduplicator(ttl=settings.common.dedup_ttl)
+        self.dedup = PersistentDeduplicator(
+            settings.dedup_file,
+            key=settings.common.pseudonym_key,
+            ttl=max(settings.common.dedup_ttl, settings.max_message_age),
+        )
         self.payloads = PayloadCodec(MAX_ID_BYTES)
         self._http = http
         self._own_http = http is None
@@ -163,6 +188,7 @@ class WhatsAppBridge:
             await self._http.aclose()
             self._http = None
         await self.core.aclose()
+        self.dedup.close()
 
     async def serve(self, stop: asyncio.Event) -> None:
         """Run until ``stop`` is set."""
@@ -207,11 +233,25 @@ class WhatsAppBridge:
             raise web.HTTPForbidden(text="wrong signature")
         data = parse_json_object(body)
         for incoming in self.extract(data):
+            if not self.fresh(incoming):
+                logger.warning("dropping a WhatsApp message outside the replay window")
+                continue
             if self.dedup.seen(incoming.message_id):
                 logger.info("dropping redelivered WhatsApp message")
                 continue
             self._spawn(self.process(incoming))
         return web.Response(text="ok")
+
+    def fresh(self, incoming: Incoming, now: float | None = None) -> bool:
+        """True when the message's timestamp is within ``max_message_age`` of now.
+
+        A missing timestamp counts as too old: Meta always sends one, so a body without it
+        is not a genuine notification (or not one we can protect from replay).
+        """
+        if incoming.timestamp is None:
+            return False
+        now = time.time() if now is None else now
+        return abs(now - incoming.timestamp) <= self.settings.max_message_age
 
     def extract(self, data: Dict[str, Any]) -> List[Incoming]:
         """The user messages in a notification; statuses and unknown kinds are skipped."""
@@ -240,6 +280,7 @@ class WhatsAppBridge:
         if not wa_id:
             return None
         text: str | None
+        typed = kind == "text"
         if kind == "text":
             text = str(_dict(message.get("text")).get("body") or "")
         elif kind == "interactive":
@@ -257,7 +298,13 @@ class WhatsAppBridge:
             return None
         if text is not None and not text.strip():
             return None
-        return Incoming(message_id=message_id, wa_id=wa_id, text=text)
+        return Incoming(
+            message_id=message_id,
+            wa_id=wa_id,
+            text=text,
+            typed=typed,
+            timestamp=_timestamp(message.get("timestamp")),
+        )
 
     def _interactive_reply(self, interactive: Dict[str, Any]) -> str | None:
         reply = interactive.get("button_reply") or interactive.get("list_reply")
@@ -284,7 +331,9 @@ class WhatsAppBridge:
             await self.send_messages(incoming.wa_id, messages)
 
         try:
-            await self.core.handle(PLATFORM, incoming.wa_id, incoming.text, deliver)
+            await self.core.handle(
+                PLATFORM, incoming.wa_id, incoming.text, deliver, typed=incoming.typed
+            )
         except Exception:  # noqa: BLE001 - a bug must not leave the user without an answer
             logger.exception("unexpected error while answering a WhatsApp message")
             await self.send_messages(incoming.wa_id, self.core.fallback())

@@ -14,7 +14,13 @@ street + house number, P.O. box     ``[adres]``          deduce + street-suffix 
 postcode (1234 AB, 1234AB)          ``[postcode]``       pattern
 phone numbers                       ``[telefoon]``       pattern (06, +31, 0031, area codes, 0800,
                                                          foreign +xx) + deduce
-e-mail addresses                    ``[e-mail]``         pattern (also "naam [at] gmail.com")
+e-mail addresses                    ``[e-mail]``         pattern (also "naam [at] gmail.com" and
+                                                         in words: "jan punt jansen at gmail
+                                                         punt com")
+social media handles                ``[account]``        ``@naam``; after "insta", "snap",
+                                                         "tiktok" … a name with ``_ . 0-9``
+Dutch number plates                 ``[kenteken]``       the sidecodes with dashes ("12-ABC-3",
+                                                         "AB-123-C"); lower case after a cue
 IBAN (NL and other countries)       ``[IBAN]``           pattern; NL structure or mod-97 check
 BSN                                 ``[BSN]``            9 digits passing the 11-proef (also
                                                          1234.56.789, 123 456 789); after "BSN" /
@@ -23,7 +29,9 @@ BSN                                 ``[BSN]``            9 digits passing the 11
 dates of birth                      ``[geboortedatum]``  a date near "geboren", "geb.",
                                                          "geboortedatum", "jarig", "verjaardag"
 other old full dates                ``[datum]``          day-month-year more than a year back
-client / file numbers, long digits  ``[nummer]``         "klantnummer …", 7+ digits; deduce ``id``
+client / file numbers, long digits  ``[nummer]``         "klantnummer …", 7+ digits; case
+                                                         numbers "SHV-2023-4411", "ZK-123456";
+                                                         deduce ``id``
 links with a path (user text)       ``[link]``           pattern
 ==================================  ===================  ==========================================
 
@@ -56,7 +64,11 @@ Decisions:
 
 :class:`Redactor` loads deduce once (lazily, thread-safe). If deduce cannot load (no
 ``base_config.json`` from the sdist: run ``make setup``) it logs a warning and redacts with the
-patterns only, which catch every structured detail but fewer names.
+patterns only, which catch every structured detail but fewer names. That is never silent:
+:meth:`Redactor.redact_transcript` returns a :class:`RedactedTranscript` whose
+``redaction_mode`` is ``"patterns"`` then (also when deduce failed on one message), the
+handover store records it and the review app shows "alleen patronen, naam-herkenning niet
+beschikbaar" with the handover.
 """
 
 from __future__ import annotations
@@ -104,6 +116,8 @@ PLACEHOLDERS: Dict[str, str] = {
     "birthdate": "[geboortedatum]",
     "date": "[datum]",
     "number": "[nummer]",
+    "handle": "[account]",
+    "plate": "[kenteken]",
     "link": "[link]",
     "other": "[verwijderd]",
 }
@@ -111,12 +125,14 @@ PLACEHOLDERS: Dict[str, str] = {
 # When spans overlap, the merged span gets the kind with the highest priority.
 _PRIORITY: Dict[str, int] = {
     "email": 100,
+    "handle": 95,
     "iban": 90,
     "phone": 80,
     "bsn": 75,
     "postcode": 70,
     "address": 60,
     "link": 55,
+    "plate": 52,
     "birthdate": 50,
     "date": 45,
     "number": 40,
@@ -413,6 +429,41 @@ _EMAIL_RE = re.compile(
     rf"(?<![\w.+-])[\w.+-]*\w{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}[A-Za-z]{{2,24}}(?![\w-])"
 )
 
+# E-mail written out in words: "jan punt jansen at gmail punt com", "jan.jansen apenstaartje
+# hotmail punt nl". The domain must end in "punt"/"dot" + a known top-level domain.
+_WORD_DOT = r"(?:\s*\.\s*|\s+(?:punt|dot)\s+)"
+_WORD_AT = r"(?:\s+(?:at|apenstaartje|apestaart(?:je)?)\s+|\s*@\s*)"
+_TLDS = (r"(?:com|nl|be|org|net|eu|info|de|fr|uk|nu|me|io|live|online|email|mail|biz|co"
+         r"|frl|amsterdam)")
+_EMAIL_WORDS_RE = re.compile(
+    rf"(?i)(?<![\w.@-])[\w+-]+(?:(?:{_WORD_DOT}|[_-])[\w+-]+)*{_WORD_AT}"
+    rf"[\w-]+(?:{_WORD_DOT}[\w-]+)*{_WORD_DOT}{_TLDS}(?![\w-])"
+)
+
+# Social media handles: "@jan_jansen99" (not the @ inside an e-mail address), and a name
+# with "_", "." or digits after "insta", "snap", "tiktok" ...
+_HANDLE_RE = re.compile(r"(?<![\w@.+-])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?")
+_HANDLE_CUE_RE = re.compile(
+    r"(?i)\b(?:insta(?:gram)?|ig|snap(?:chat)?|tiktok|twitter|x|facebook|fb|threads|"
+    r"discord|telegram|whatsapp|signal|gebruikersnaam|username|account)"
+    r"(?:\s*(?:naam|name|account))?\s*(?:is|:|=)?\s*"
+)
+_HANDLE_AFTER_CUE_RE = re.compile(r"[A-Za-z0-9_.]{3,30}")
+
+# Dutch number plates (kentekens): three groups with dashes, letters and digits
+# alternating, six characters in all ("12-ABC-3", "AB-123-C", "XX-99-99" ... sidecodes
+# 1-14). Upper case anywhere; lower case only after a cue ("kenteken", "nummerbord").
+_PLATE_RE = re.compile(
+    r"(?<![\w-])([A-Za-z]{1,3}|\d{1,3})-([A-Za-z]{1,3}|\d{1,3})-([A-Za-z]{1,3}|\d{1,3})(?![\w-])"
+)
+_PLATE_CUE_RE = re.compile(r"(?i)\b(?:kenteken\w*|nummerbord|nummerplaat|auto|wagen|busje)\b")
+
+# Case and file numbers: a letter code with digit groups ("SHV-2023-4411", "ZK-123456",
+# "DOS/2024/0012", "SHV20234411"): at least 5 digits, or 2 groups of digits.
+_CASE_NUMBER_RE = re.compile(
+    r"(?<![\w/-])([A-Za-z]{2,6})((?:[-/.]?[A-Za-z]{0,3}\d+)+)(?![\w-])"
+)
+
 # IBAN: country code, 2 check digits, BBAN; spaces or dashes anywhere between characters.
 _IBAN_LENGTHS: Dict[str, int] = {
     "NL": 18, "BE": 16, "DE": 22, "FR": 27, "LU": 20, "GB": 22, "IE": 22, "ES": 24, "PT": 25,
@@ -646,6 +697,48 @@ class _Finder:
     def emails(self) -> None:
         for match in _EMAIL_RE.finditer(self.text):
             self.add(match.start(), match.end(), "email")
+        for match in _EMAIL_WORDS_RE.finditer(self.text):
+            self.add(match.start(), match.end(), "email")
+
+    def handles(self) -> None:
+        for match in _HANDLE_RE.finditer(self.text):
+            self.add(match.start(), match.end(), "handle")
+        for cue in _HANDLE_CUE_RE.finditer(self.text):
+            found = _HANDLE_AFTER_CUE_RE.match(self.text, cue.end())
+            if found and re.search(r"[_.\d]", found.group(0).strip(".")):
+                end = found.end()
+                while end > found.start() and self.text[end - 1] == ".":
+                    end -= 1  # the full stop after it
+                self.add(found.start(), end, "handle")
+
+    def plates(self) -> None:
+        for match in _PLATE_RE.finditer(self.text):
+            groups = match.groups()
+            if sum(len(g) for g in groups) != 6:
+                continue
+            kinds = [g.isdigit() for g in groups]
+            if all(kinds) or not any(kinds):  # a date (12-03-24) or words (ma-di-wo)
+                continue
+            letters = "".join(g for g in groups if not g.isdigit())
+            if not letters.isupper():
+                before, _ = _window(self.text, match.start(), match.end(), before=40)
+                if not _PLATE_CUE_RE.search(before):
+                    continue
+            self.add(match.start(), match.end(), "plate")
+
+    def case_numbers(self) -> None:
+        for match in _CASE_NUMBER_RE.finditer(self.text):
+            prefix, rest = match.group(1), match.group(2)
+            digit_groups = re.findall(r"\d+", rest)
+            digits = sum(len(g) for g in digit_groups)
+            if not (digits >= 5 or (len(digit_groups) >= 2 and digits >= 4)):
+                continue
+            if not prefix.isupper() and len(digit_groups) < 2:
+                continue  # "abc12345" in running text: only the clear shapes in lower case
+            _, after = _window(self.text, match.start(), match.end())
+            if _AMOUNT_AFTER.match(after):
+                continue
+            self.add(match.start(), match.end(), "number")
 
     def ibans(self) -> None:
         for match in _IBAN_RE.finditer(self.text):
@@ -706,7 +799,8 @@ class _Finder:
         for cue in _NUMBER_CUE_RE.finditer(self.text):
             found = _NUMBER_AFTER_CUE_RE.match(self.text, cue.end())
             if found and any(char.isdigit() for char in found.group(1)):
-                self.add(found.start(1), found.end(1), "number")
+                end = found.start(1) + len(found.group(1).rstrip("./-"))  # not the full stop
+                self.add(found.start(1), end, "number")
 
     def postcodes(self) -> None:
         for match in _POSTCODE_RE.finditer(self.text):
@@ -977,10 +1071,13 @@ class _Finder:
 
     def run(self) -> List[Span]:
         self.emails()
+        self.handles()
         self.ibans()
         self.phones()
         self.bsns()
         self.numbers()
+        self.plates()
+        self.case_numbers()
         self.postcodes()
         self.addresses()
         self.dates()
@@ -1131,6 +1228,16 @@ def _chunks(text: str, limit: int) -> Iterator[Tuple[int, str]]:
         yield start, text[start:]
 
 
+class RedactedTranscript(list):
+    """A redacted transcript (a plain list of turns) that also says how it was redacted.
+
+    ``redaction_mode`` is ``"deduce"`` (deduce + patterns on every user message) or
+    ``"patterns"`` (deduce was not available, or failed on a message: names may be left).
+    """
+
+    redaction_mode: str = "patterns"
+
+
 class Redactor:
     """Redacts text with deduce + our patterns; deduce is loaded once, on first use.
 
@@ -1178,7 +1285,9 @@ class Redactor:
         """``"deduce"`` or ``"patterns"`` (loads deduce if that was not tried yet)."""
         return "deduce" if self.load() else "patterns"
 
-    def _deduce_spans(self, text: str, speaker: str = "user") -> List[Span]:
+    def _deduce_spans(
+        self, text: str, speaker: str = "user", failures: Optional[List[str]] = None
+    ) -> List[Span]:
         if speaker == "bot" or not self.load() or not text.strip():
             return []
         spans: List[Span] = []
@@ -1189,6 +1298,8 @@ class Redactor:
             except Exception as exc:  # a deduce bug must not stop the handover
                 log.warning("redact: deduce failed on a message (%s); patterns only for it",
                             type(exc).__name__)
+                if failures is not None:
+                    failures.append(type(exc).__name__)
                 continue
             for annotation in document.annotations:
                 kind = _DEDUCE_TAGS.get(str(annotation.tag).lower(), "other")
@@ -1197,12 +1308,19 @@ class Redactor:
                                       offset + annotation.end_char, kind))
         return spans
 
-    def spans(self, text: str, keep: Iterable[str] = (), speaker: str = "user") -> List[Span]:
-        """The merged spans that :meth:`redact` replaces."""
+    def spans(
+        self,
+        text: str,
+        keep: Iterable[str] = (),
+        speaker: str = "user",
+        failures: Optional[List[str]] = None,
+    ) -> List[Span]:
+        """The merged spans that :meth:`redact` replaces (deduce failures go to ``failures``)."""
         # keep items are contact details: shorter than 3 characters they would only tear holes
         keep_list = [item for item in keep if isinstance(item, str) and len(item.strip()) >= 3]
         found = pattern_spans(text, speaker)
-        found += [_trim_name(span, text) for span in self._deduce_spans(text, speaker)]
+        found += [_trim_name(span, text)
+                  for span in self._deduce_spans(text, speaker, failures)]
         protected = _protected_ranges(text)
         found = [
             span for span in found
@@ -1221,24 +1339,33 @@ class Redactor:
             result.extend(_subtract(span, ranges, text) if ranges else [span])
         return result
 
-    def redact(self, text: str, keep: Iterable[str] = (), speaker: str = "user") -> str:
+    def redact(
+        self,
+        text: str,
+        keep: Iterable[str] = (),
+        speaker: str = "user",
+        failures: Optional[List[str]] = None,
+    ) -> str:
         """``text`` with personal details replaced by Dutch placeholders."""
         if not isinstance(text, str):
             text = "" if text is None else str(text)
         if not text:
             return text
-        return _apply(text, self.spans(text, keep, speaker))
+        return _apply(text, self.spans(text, keep, speaker, failures))
 
     def redact_transcript(
         self, turns: List[Dict[str, Any]], keep: Iterable[str] = ()
-    ) -> List[Dict[str, Any]]:
+    ) -> RedactedTranscript:
         """Copies of ``turns`` with every text redacted (user and, to be safe, bot turns).
 
         Other string fields of a user turn are redacted too (they may hold entity values);
         the ``speaker`` field is left alone. Anything that is not "bot" counts as "user".
+        The result is a list with ``redaction_mode``: ``"patterns"`` when deduce was not
+        available or failed on any message (names may be left), else ``"deduce"``.
         """
         keep_list = list(keep)
-        out: List[Dict[str, Any]] = []
+        failures: List[str] = []
+        out = RedactedTranscript()
         for turn in turns:
             if not isinstance(turn, dict):
                 continue
@@ -1248,19 +1375,26 @@ class Redactor:
                 if key == "speaker":
                     copy[key] = value
                 elif key == "text" or speaker == "user":
-                    copy[key] = self._redact_value(value, keep_list, speaker)
+                    copy[key] = self._redact_value(value, keep_list, speaker, failures)
                 else:
                     copy[key] = value
             out.append(copy)
+        deduce_used = self.load()
+        out.redaction_mode = "deduce" if deduce_used and not failures else "patterns"
+        if out.redaction_mode == "patterns":
+            log.warning("redact: transcript redacted with patterns only (%s)",
+                        "deduce failed on a message" if deduce_used else "deduce unavailable")
         return out
 
-    def _redact_value(self, value: Any, keep: List[str], speaker: str) -> Any:
+    def _redact_value(
+        self, value: Any, keep: List[str], speaker: str, failures: List[str]
+    ) -> Any:
         if isinstance(value, str):
-            return self.redact(value, keep, speaker)
+            return self.redact(value, keep, speaker, failures)
         if isinstance(value, dict):
-            return {k: self._redact_value(v, keep, speaker) for k, v in value.items()}
+            return {k: self._redact_value(v, keep, speaker, failures) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
-            return [self._redact_value(v, keep, speaker) for v in value]
+            return [self._redact_value(v, keep, speaker, failures) for v in value]
         return value
 
 
@@ -1286,6 +1420,7 @@ def redact(text: str, keep: Iterable[str] = ()) -> str:
 
 def redact_transcript(
     turns: List[Dict[str, Any]], keep: Iterable[str] = ()
-) -> List[Dict[str, Any]]:
-    """Redacted copies of transcript turns ``{"speaker": "user"|"bot", "text": ...}``."""
+) -> RedactedTranscript:
+    """Redacted copies of transcript turns ``{"speaker": "user"|"bot", "text": ...}``; the
+    list's ``redaction_mode`` says whether names were recognised (see the module doc)."""
     return get_redactor().redact_transcript(turns, keep)

@@ -15,7 +15,9 @@ SQLAlchemy Core; tables are created on first use):
   **tombstone** (id, organisation, removed_at, reason) so the review page can say the
   handover is gone without showing anything of it;
 * **sessions**, **login throttling** (lock-out after 5 failures, per account and per client
-  IP) and the **audit log** of the review web app.
+  IP; 15 minutes, doubling for every further lock-out up to 24 hours; the check and the
+  count are one atomic step, so parallel attempts cannot slip past it) and the **audit
+  log** of the review web app.
 
 The action server uses :func:`get_store`, :meth:`HandoverStore.organisation_for`,
 :meth:`HandoverStore.create_handover` and :meth:`HandoverStore.delete_for_person`; the
@@ -61,7 +63,10 @@ ALL_MUNICIPALITIES = "*"
 CONTACT_KEYS: FrozenSet[str] = frozenset({"phone", "email", "via_chat"})
 
 MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
+LOCKOUT = timedelta(minutes=15)  # the counting window and the first lock-out
+MAX_LOCKOUT = timedelta(hours=24)  # lock-outs double up to this
+LOCKOUT_MEMORY = timedelta(hours=24)  # a key without a lock-out for this long starts again
+REDACTION_MODES: Tuple[str, ...] = ("deduce", "patterns")
 SESSION_IDLE = timedelta(minutes=30)
 SESSION_MAX = timedelta(hours=8)
 MAX_NOTE_CHARS = 4000
@@ -153,6 +158,9 @@ handovers = sa.Table(
     sa.Column("note", sa.Text, nullable=False, default=""),
     sa.Column("updated_at", sa.DateTime, nullable=True),
     sa.Column("updated_by", sa.String(64), nullable=True),
+    # How the transcript was redacted: "deduce" (names too), "patterns" (deduce was not
+    # available: patterns only, names may be left), or NULL (not known).
+    sa.Column("redaction", sa.String(16), nullable=True),
 )
 
 tombstones = sa.Table(
@@ -181,9 +189,16 @@ login_throttle = sa.Table(
     "handover_login_throttle",
     metadata,
     sa.Column("key", sa.String(200), primary_key=True),
-    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("failures", sa.Integer, nullable=False),  # failed or in-flight attempts
     sa.Column("window_start", sa.DateTime, nullable=False),
     sa.Column("locked_until", sa.DateTime, nullable=True),
+    sa.Column("lockouts", sa.Integer, nullable=False, server_default="0"),  # in a row
+)
+
+# Columns added after the first release: created on existing databases at start-up.
+_ADDED_COLUMNS: Tuple[Tuple[str, str, str], ...] = (
+    ("handover_handovers", "redaction", "VARCHAR(16)"),
+    ("handover_login_throttle", "lockouts", "INTEGER NOT NULL DEFAULT 0"),
 )
 
 audit_log = sa.Table(
@@ -249,6 +264,12 @@ class Handover:
     note: str
     updated_at: Optional[datetime]
     updated_by: Optional[str]
+    redaction: Optional[str] = None  # "deduce", "patterns" or None (unknown)
+
+    @property
+    def patterns_only(self) -> bool:
+        """True when names may be left in the transcript (deduce was not available)."""
+        return self.redaction == "patterns"
 
     @property
     def status_label(self) -> str:
@@ -282,6 +303,7 @@ class LoginResult:
 
     account: Optional[Account]
     locked: bool = False
+    retry_after: Optional[timedelta] = None  # when locked: how long the lock still runs
 
 
 @dataclass(frozen=True)
@@ -321,6 +343,11 @@ def normalise_code(code: Optional[str]) -> Optional[str]:
     if value == ALL_MUNICIPALITIES or _CODE_RE.match(value):
         return value
     raise ValueError(f"not a CBS municipality code (GM + 4 digits) or '*': {code!r}")
+
+
+def lockout_duration(level: int) -> timedelta:
+    """How long the ``level``-th lock-out in a row lasts (0: 15 min, 1: 30 min, ... 24 h)."""
+    return min(LOCKOUT * (2 ** min(max(level, 0), 16)), MAX_LOCKOUT)
 
 
 def normalise_username(username: str) -> str:
@@ -452,6 +479,22 @@ class HandoverStore:
         except sa.exc.SQLAlchemyError:
             # Another process may have created the tables at the same moment.
             metadata.create_all(self.engine)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """Add columns that newer versions need to tables an older version created."""
+        for table, column, ddl in _ADDED_COLUMNS:
+            present = {c["name"] for c in sa.inspect(self.engine).get_columns(table)}
+            if column in present:
+                continue
+            try:
+                with self.engine.begin() as conn:
+                    conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}")
+            except sa.exc.SQLAlchemyError:
+                # Another process may have added it at the same moment.
+                present = {c["name"] for c in sa.inspect(self.engine).get_columns(table)}
+                if column not in present:
+                    raise
 
     def now(self) -> datetime:
         """The store's current time (naive UTC)."""
@@ -747,68 +790,148 @@ class HandoverStore:
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 
-    def _locked(self, conn: Connection, keys: Sequence[str], now: datetime) -> bool:
-        row = conn.execute(
-            sa.select(sa.func.count())
-            .select_from(login_throttle)
-            .where(login_throttle.c.key.in_(list(keys)), login_throttle.c.locked_until > now)
-        ).scalar()
-        return bool(row)
+    # Throttling. Every attempt first takes a slot for its username key and its IP key in
+    # one transaction, with conditional UPDATEs (atomic on SQLite and PostgreSQL: the row
+    # is locked and the condition re-checked), and only then is the password checked. So
+    # at most MAX_FAILED_LOGINS attempts per key and window get that far, however many run
+    # in parallel; a success gives the slots back, a failure keeps them as failures.
 
-    def _record_failure(self, conn: Connection, key: str, now: datetime) -> bool:
-        """Count a failed login for ``key``; True when this failure starts a lock-out."""
-        window_open = now - LOCKOUT
-        updated = conn.execute(
+    def _ensure_throttle_row(self, conn: Connection, key: str, now: datetime) -> None:
+        values = {"key": key, "failures": 0, "window_start": now, "locked_until": None,
+                  "lockouts": 0}
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            conn.execute(pg_insert(login_throttle).values(**values).on_conflict_do_nothing())
+        elif conn.dialect.name == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            conn.execute(sqlite_insert(login_throttle).values(**values).on_conflict_do_nothing())
+        else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+            exists = conn.execute(
+                sa.select(login_throttle.c.key).where(login_throttle.c.key == key)
+            ).first()
+            if exists is None:
+                conn.execute(login_throttle.insert().values(**values))
+
+    @staticmethod
+    def _not_locked(now: datetime) -> Any:
+        return sa.or_(login_throttle.c.locked_until.is_(None), login_throttle.c.locked_until <= now)
+
+    def _take_slot(self, conn: Connection, key: str, now: datetime) -> bool:
+        """Count one attempt for ``key`` if it is not locked and has a slot left."""
+        self._ensure_throttle_row(conn, key, now)
+        conn.execute(  # a window that is over starts again (unless a lock-out runs)
             login_throttle.update()
-            .where(login_throttle.c.key == key, login_throttle.c.window_start > window_open)
+            .where(
+                login_throttle.c.key == key,
+                login_throttle.c.window_start <= now - LOCKOUT,
+                self._not_locked(now),
+            )
+            .values(failures=0, window_start=now)
+        )
+        taken = conn.execute(
+            login_throttle.update()
+            .where(
+                login_throttle.c.key == key,
+                login_throttle.c.failures < MAX_FAILED_LOGINS,
+                self._not_locked(now),
+            )
             .values(failures=login_throttle.c.failures + 1)
         ).rowcount
-        if not updated:
-            conn.execute(login_throttle.delete().where(login_throttle.c.key == key))
-            conn.execute(
-                login_throttle.insert().values(
-                    key=key, failures=1, window_start=now, locked_until=None
-                )
+        return bool(taken)
+
+    @staticmethod
+    def _give_back_slot(conn: Connection, key: str) -> None:
+        conn.execute(
+            login_throttle.update()
+            .where(login_throttle.c.key == key, login_throttle.c.failures > 0)
+            .values(failures=login_throttle.c.failures - 1)
+        )
+
+    def _start_lockout(self, conn: Connection, key: str, now: datetime) -> bool:
+        """Lock ``key`` when its failures reached the limit; True when this call locked it.
+
+        The first lock-out lasts ``LOCKOUT``; each further one within ``LOCKOUT_MEMORY`` of
+        the previous one lasts twice as long, up to ``MAX_LOCKOUT``.
+        """
+        row = conn.execute(
+            login_throttle.select().where(login_throttle.c.key == key).with_for_update()
+        ).first()
+        if row is None or row.failures < MAX_FAILED_LOGINS:
+            return False
+        if row.locked_until is not None and row.locked_until > now:
+            return False
+        recent = row.locked_until is not None and now - row.locked_until < LOCKOUT_MEMORY
+        level = int(row.lockouts or 0) if recent else 0
+        duration = lockout_duration(level)
+        started = conn.execute(
+            login_throttle.update()
+            .where(
+                login_throttle.c.key == key,
+                login_throttle.c.failures >= MAX_FAILED_LOGINS,
+                self._not_locked(now),
             )
-        failures = conn.execute(
-            sa.select(login_throttle.c.failures).where(login_throttle.c.key == key)
+            .values(failures=0, window_start=now, locked_until=now + duration,
+                    lockouts=level + 1)
+        ).rowcount
+        return bool(started)
+
+    def _lock_left(self, conn: Connection, keys: Sequence[str], now: datetime) -> timedelta:
+        until = conn.execute(
+            sa.select(sa.func.max(login_throttle.c.locked_until)).where(
+                login_throttle.c.key.in_(list(keys))
+            )
         ).scalar()
-        if failures is not None and failures >= MAX_FAILED_LOGINS:
-            conn.execute(
-                login_throttle.update()
-                .where(login_throttle.c.key == key)
-                .values(failures=0, window_start=now, locked_until=now + LOCKOUT)
-            )
-            return True
-        return False
+        if until is None or until <= now:
+            return LOCKOUT  # all slots taken by attempts still in progress
+        return until - now
 
     def authenticate(self, username: str, password: str, client_ip: str) -> LoginResult:
         """Check a login; counts failures per account and per IP and writes the audit log.
 
         After ``MAX_FAILED_LOGINS`` failures within ``LOCKOUT`` for the username (whether
         it exists or not) or for the client IP, every login for that username or from that
-        IP is refused for ``LOCKOUT``, even with the right password.
+        IP is refused, even with the right password: for ``LOCKOUT`` the first time, then
+        twice as long for every further lock-out (up to ``MAX_LOCKOUT``). The check and the
+        count are atomic: parallel attempts cannot get more than ``MAX_FAILED_LOGINS``
+        passwords checked per window.
         """
         name = normalise_username(username)[:64]
         keys = ["user:" + name, "ip:" + client_ip]
         now = self.now()
+        row: Any = None
         with self.engine.begin() as conn:
             row = conn.execute(accounts.select().where(accounts.c.username == name)).first()
             known = row.username if row is not None else None
             org_id = row.organisation_id if row is not None else None
-            if self._locked(conn, keys, now):
+            # Both slots or none: a refused attempt must not use up the other key's slot.
+            taken: List[str] = []
+            for key in keys:
+                if not self._take_slot(conn, key, now):
+                    break
+                taken.append(key)
+            if len(taken) < len(keys):
+                for key in taken:
+                    self._give_back_slot(conn, key)
                 self._audit(conn, None, known, org_id, "login_locked", None, None, client_ip)
-                return LoginResult(None, locked=True)
+                return LoginResult(None, locked=True, retry_after=self._lock_left(conn, keys, now))
         usable = row is not None and bool(row.active)
         ok = self._verify(row.password_hash if usable else None, password)
         now = self.now()
         with self.engine.begin() as conn:
             if not ok:
-                started = [self._record_failure(conn, key, now) for key in keys]
+                started = [self._start_lockout(conn, key, now) for key in keys]
                 detail = "inactive account" if row is not None and not usable else None
                 self._audit(conn, None, known, org_id, "login_failed", None, detail, client_ip)
-                return LoginResult(None, locked=any(started))
+                if any(started):
+                    return LoginResult(None, locked=True,
+                                       retry_after=self._lock_left(conn, keys, now))
+                return LoginResult(None)
+            # A success clears the account's counter and lock history; the IP gets its
+            # slot back (it was not a failure) but keeps its other failures.
             conn.execute(login_throttle.delete().where(login_throttle.c.key == keys[0]))
+            self._give_back_slot(conn, keys[1])
             values: Dict[str, Any] = {"last_login_at": now}
             if self.hasher.check_needs_rehash(row.password_hash):
                 values["password_hash"] = self.hasher.hash(password)
@@ -816,6 +939,14 @@ class HandoverStore:
             account = self._account(conn, row.id)
             self._audit(conn, row.id, row.username, org_id, "login", None, None, client_ip)
         return LoginResult(account)
+
+    def unlock(self, username: str) -> bool:
+        """Lift the lock-out of a username (and forget its failures); True if there was one."""
+        key = "user:" + normalise_username(username)
+        with self.engine.begin() as conn:
+            return bool(
+                conn.execute(login_throttle.delete().where(login_throttle.c.key == key)).rowcount
+            )
 
     def create_session(self, account: Account) -> Tuple[str, Session]:
         """A new session; returns the cookie token (only its hash is stored) and the session."""
@@ -881,12 +1012,18 @@ class HandoverStore:
         transcript: List[dict],
         contact: dict,
         expires_in_days: int = 30,
+        redaction: Optional[str] = None,
     ) -> str:
         """Store a consent record and its handover; returns the handover id.
 
         ``transcript`` must already be redacted (list of ``{"speaker", "text"}``);
         ``contact`` has ``phone``, ``email`` and/or ``via_chat`` (at least one). The
         organisation must exist and serve the municipality (or all municipalities).
+
+        ``redaction`` says how the transcript was redacted: ``"deduce"`` or ``"patterns"``
+        (names may be left; the review app says so). When it is not given, the mode the
+        redactor attached to ``transcript`` is used (``handover.redact.redact_transcript``
+        returns a list with a ``redaction_mode``), else it stays unknown.
         """
         if not isinstance(person_id, str) or not person_id.strip() or len(person_id) > 128:
             raise ValueError("person_id must be a non-empty string of at most 128 characters")
@@ -899,6 +1036,10 @@ class HandoverStore:
         code = normalise_code(municipality_code)
         if code == ALL_MUNICIPALITIES:
             raise ValueError("a handover is for one municipality (or None), not '*'")
+        if redaction is None:
+            redaction = getattr(transcript, "redaction_mode", None)
+        if redaction is not None and redaction not in REDACTION_MODES:
+            raise ValueError(f"redaction must be one of {REDACTION_MODES} or None")
         summary_json = _dumps(summary)
         transcript_json = _dumps(_clean_transcript(transcript))
         contact_json = _dumps(_clean_contact(contact))
@@ -937,6 +1078,7 @@ class HandoverStore:
                     contact=contact_json,
                     status="new",
                     note="",
+                    redaction=redaction,
                 )
             )
         return handover_id
@@ -1024,12 +1166,14 @@ class HandoverStore:
                     )
                 )
             ).rowcount
+            # Keep a key while its window or lock runs, and for LOCKOUT_MEMORY after its last
+            # lock-out (so the next one is longer).
             counts["throttle"] = conn.execute(
                 login_throttle.delete().where(
                     login_throttle.c.window_start <= moment - LOCKOUT,
                     sa.or_(
                         login_throttle.c.locked_until.is_(None),
-                        login_throttle.c.locked_until <= moment,
+                        login_throttle.c.locked_until <= moment - LOCKOUT_MEMORY,
                     ),
                 )
             ).rowcount
@@ -1060,6 +1204,7 @@ class HandoverStore:
             note=row.note or "",
             updated_at=row.updated_at,
             updated_by=row.updated_by,
+            redaction=row.redaction,
         )
 
     # ----------------------------------------------------------- handovers (review app)

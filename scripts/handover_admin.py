@@ -8,6 +8,7 @@ Usage (database: --db-url, else $HANDOVER_DB_URL, else sqlite:///var/handover.db
   python scripts/handover_admin.py add-user --org gem-amsterdam --username j.jansen \\
       --role reviewer|admin [--municipality GM0363]      # password: stdin or prompt
   python scripts/handover_admin.py set-password --username j.jansen
+  python scripts/handover_admin.py unlock-user --username j.jansen   # lift a login lock-out
   python scripts/handover_admin.py deactivate-user --username j.jansen   (activate-user)
   python scripts/handover_admin.py list
   python scripts/handover_admin.py purge [--audit-days 365] [--tombstone-days 365]
@@ -78,6 +79,12 @@ def cmd_set_password(store: HandoverStore, args: argparse.Namespace) -> str:
     return f"password of {args.username} changed; its sessions ended"
 
 
+def cmd_unlock(store: HandoverStore, args: argparse.Namespace) -> str:
+    if store.unlock(args.username):
+        return f"lock-out and failed logins of {args.username} cleared"
+    return f"{args.username} had no lock-out or failed logins"
+
+
 def cmd_deactivate(store: HandoverStore, args: argparse.Namespace) -> str:
     store.set_account_active(args.username, False)
     return f"account {args.username} deactivated; its sessions ended"
@@ -139,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, func, text in (
         ("set-password", cmd_set_password, "set a new password (ends sessions, lifts lock-out)"),
+        ("unlock-user", cmd_unlock, "lift a login lock-out of a username"),
         ("deactivate-user", cmd_deactivate, "block an account (ends its sessions)"),
         ("activate-user", cmd_activate, "unblock an account"),
     ):

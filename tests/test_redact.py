@@ -442,3 +442,71 @@ def test_never_crashes_deduce(deduce_redactor: Redactor, text: str) -> None:
     assert isinstance(deduce_redactor.redact(text), str)
     turns = deduce_redactor.redact_transcript([{"speaker": "user", "text": text}])
     assert isinstance(turns[0]["text"], str)
+
+
+# --- issue #17 point 12: more kinds, and patterns-only is never silent -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mail me: jan punt jansen at gmail punt com", "mail me: [e-mail]"),
+        ("jan.jansen apenstaartje hotmail punt nl graag", "[e-mail] graag"),
+        ("Mail naar jan.jansen at gmail.com graag", "Mail naar [e-mail] graag"),
+        ("fatima_b dot 2010 at live dot nl", "[e-mail]"),
+        ("volg me op @jan_jansen99 of @mariam.b", "volg me op [account] of [account]"),
+        ("mijn insta is mariam.b2010.", "mijn insta is [account]."),
+        ("snap: lisa_xx", "snap: [account]"),
+        ("Kenteken 12-ABC-3 en de bus AB-123-C", "Kenteken [kenteken] en de bus [kenteken]"),
+        ("onze auto 12-abc-3 is weg", "onze auto [kenteken] is weg"),
+        ("XX-99-99, 99-XX-99, 9-XXX-99 en X-99-XXX",
+         "[kenteken], [kenteken], [kenteken] en [kenteken]"),
+        ("dossier SHV-2023-4411 bij de gemeente", "dossier [nummer] bij de gemeente"),
+        ("zaak ZK-123456 en DOS/2024/0012", "zaak [nummer] en [nummer]"),
+        ("het kenmerk is shv-2023-4411.", "het kenmerk is [nummer]."),
+    ],
+)
+def test_emails_in_words_handles_plates_and_case_numbers(
+    redactor: Redactor, text: str, expected: str
+) -> None:
+    assert redactor.redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik at gisteren pizza en daarna nog wat",
+        "op tiktok is veel te zien over geld",
+        "De AOW-2024 is hoger, zegt de SVB.",
+        "Hij zit in groep 8 en zij doet MBO-4.",
+        "We wonen in gemeente GM0363 (Amsterdam) sinds COVID-19.",
+        "De afspraak is van 10-12 uur, op ma-di-wo.",
+        "Bel de Kindertelefoon: 0800-0432.",
+    ],
+)
+def test_new_rules_leave_ordinary_text(redactor: Redactor, text: str) -> None:
+    assert redactor.redact(text) == text
+
+
+def test_transcript_says_patterns_only_when_deduce_cannot_load(tmp_path: Path) -> None:
+    broken = Redactor(config_path=tmp_path / "missing.json", cache_dir=tmp_path)
+    turns = [{"speaker": "user", "text": "Ik ben Fatima, bel 06-12345678"}]
+    out = broken.redact_transcript(turns)
+    assert out.redaction_mode == "patterns"
+    assert out == [{"speaker": "user", "text": "Ik ben [naam], bel [telefoon]"}]
+    assert Redactor(use_deduce=False).redact_transcript(turns).redaction_mode == "patterns"
+
+
+def test_transcript_says_deduce_or_patterns(
+    deduce_redactor: Redactor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    turns = [{"speaker": "user", "text": "Gisteren sprak ik Willemijn Hoogendoorn."},
+             {"speaker": "bot", "text": "Dank je."}]
+    assert deduce_redactor.redact_transcript(turns).redaction_mode == "deduce"
+
+    def broken(_text: str) -> None:
+        raise RuntimeError("deduce bug")
+
+    monkeypatch.setattr(deduce_redactor._deduce, "deidentify", broken)
+    out = deduce_redactor.redact_transcript(turns)
+    assert out.redaction_mode == "patterns"  # deduce failed on a message: not silent

@@ -3,12 +3,18 @@
 Routes:
 
 - ``GET /``: the chat page (strict Content Security Policy, no cookies);
-- ``GET /widget.js``: the widget script for other sites; only for allowed origins;
+- ``GET /widget?host=<origin>``: the same chat for the widget's iframe; only for an allowed
+  host origin, and only that origin may frame it (CSP ``frame-ancestors``);
+- ``GET /widget.js``: the widget script for other sites; only for allowed origins. It draws
+  a launcher and an iframe of ``/widget``: the chat, its conversation id and its storage
+  stay in the chat server's own origin, out of reach of the host page's scripts;
 - ``GET /static/<file>``: the page's and widget's CSS and JavaScript (fixed list);
 - ``GET /api/config``: settings the widget needs (CORS for allowed origins only);
 - ``POST /api/message``: ``{"conversation": uuid, "message": text}`` is sent to Rasa's REST
-  channel as sender ``web-<uuid>``; the answer is ``{"messages": [...]}`` or, on any problem,
-  ``{"error": "<Dutch text>", "retry": bool}`` with a fitting HTTP status;
+  channel as sender ``web-<uuid>``; the answer is ``{"messages": [...]}`` (plus
+  ``"erased": true`` when the bot confirmed that it erased the conversation) or, on any
+  problem, ``{"error": "<Dutch text>", "retry": bool}`` with a fitting HTTP status. Only
+  the chat's own pages (same origin) may call it from a browser: no CORS;
 - ``GET /health``: liveness.
 
 The browser never talks to Rasa. Nothing is logged with message text, and the only
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import html
 import json
 import logging
 import re
@@ -40,6 +47,10 @@ logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 CONVERSATION_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 SENDER_PREFIX = "web-"
+# The custom payload the bot sends with its confirmation when it really erased the
+# conversation (actions/logic/commands.py ERASE_MARKER). Only then does the page forget
+# the conversation id.
+ERASE_MARKER = "erase_conversation"
 
 # Texts people see (Dutch, B1). The page adds "Je bericht staat nog in het tekstvak." itself.
 TEXT_UNREACHABLE = "De chat is nu even niet bereikbaar. Probeer het zo opnieuw."
@@ -54,12 +65,16 @@ TEXT_RATE = "Je stuurt veel berichten snel na elkaar. Wacht even en probeer het 
 TEXT_ORIGIN = "Deze website mag de chat niet gebruiken."
 
 # Static files: URL name -> (file, content type, may other origins load it?).
+# Only widget.css (the launcher, in the host page) is loaded by other sites; the chat
+# itself always runs in the chat server's own pages.
 STATIC_FILES: Dict[str, tuple] = {
-    "chat.css": ("chat.css", "text/css", True),
+    "chat.css": ("chat.css", "text/css", False),
     "widget.css": ("widget.css", "text/css", True),
     "page.css": ("page.css", "text/css", False),
+    "frame.css": ("frame.css", "text/css", False),
     "chat.js": ("chat.js", "text/javascript", False),
     "page.js": ("page.js", "text/javascript", False),
+    "frame.js": ("frame.js", "text/javascript", False),
     "icon.svg": ("icon.svg", "image/svg+xml", False),
 }
 
@@ -111,10 +126,11 @@ async def _add_security_headers(request: web.Request, response: web.StreamRespon
     for name, value in COMMON_HEADERS.items():
         response.headers.setdefault(name, value)
     response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-    # HTML (also a 304 for it: browsers take over its headers) gets the page policy.
-    if response.content_type == "text/html" or request.path == "/":
+    # HTML (also a 304 for it: browsers take over its headers) gets the page policy; the
+    # widget frame sets its own (frame-ancestors: the one host it was asked for).
+    if response.content_type == "text/html" or request.path in ("/", "/widget"):
         response.headers.setdefault("Content-Security-Policy", page_csp(settings.frame_ancestors))
-        if not settings.frame_ancestors:
+        if "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]:
             response.headers.setdefault("X-Frame-Options", "DENY")
     else:
         response.headers.setdefault("Content-Security-Policy", API_CSP)
@@ -214,17 +230,20 @@ def _error(
 
 
 def load_assets(settings: WebchatSettings) -> Dict[str, bytes]:
-    """Read the page, the static files and build ``widget.js`` (chat.js + widget boot)."""
+    """Read the pages and the static files and build ``widget.js`` (the widget boot only:
+    the chat itself runs in the iframe, never in the host page)."""
     assets: Dict[str, bytes] = {}
     for name, (filename, _type, _cross) in STATIC_FILES.items():
         assets[name] = (STATIC_DIR / filename).read_bytes()
     page = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
     assets["index.html"] = page.replace("__MAX_CHARS__", str(settings.max_chars)).encode("utf-8")
+    frame = (STATIC_DIR / "widget.html").read_text(encoding="utf-8")
+    assets["widget.html"] = frame.replace("__MAX_CHARS__", str(settings.max_chars)).encode(
+        "utf-8"
+    )
     widget = (
         "/* Geldzorgen-chat widget: embed with one script tag, see docs/webchat.md */\n"
         "(function () {\n"
-        + (STATIC_DIR / "chat.js").read_text(encoding="utf-8")
-        + "\n"
         + (STATIC_DIR / "widget-boot.js").read_text(encoding="utf-8")
         + "\n})();\n"
     )
@@ -250,6 +269,32 @@ async def index(request: web.Request) -> web.Response:
     """The chat page."""
     body = request.app[ASSETS]["index.html"]
     return _asset_response(request, body, "text/html", {})
+
+
+async def widget_frame(request: web.Request) -> web.Response:
+    """The chat for the widget's iframe: ``/widget?host=<origin of the embedding site>``.
+
+    Only for a host in ``WEBCHAT_ALLOWED_ORIGINS``, and only that host may frame it
+    (``frame-ancestors``); a host that lies about itself gets a page its browser will
+    not show. The page posts "close" messages to exactly that origin.
+    """
+    settings = request.app[SETTINGS]
+    try:
+        host = normalise_origin(request.query.get("host", ""))
+    except ConfigError:
+        host = ""
+    if not host or host not in settings.allowed_origins:
+        return web.Response(
+            status=403,
+            text=TEXT_ORIGIN,
+            content_type="text/plain",
+            headers={"Cache-Control": "no-store", "Content-Security-Policy": page_csp(())},
+        )
+    body = request.app[ASSETS]["widget.html"].replace(
+        b"__HOST__", html.escape(host, quote=True).encode("utf-8")
+    )
+    headers = {"Content-Security-Policy": page_csp((host,)), "Vary": "Origin"}
+    return _asset_response(request, body, "text/html", headers)
 
 
 async def static_file(request: web.Request) -> web.Response:
@@ -284,9 +329,13 @@ async def widget_script(request: web.Request) -> web.Response:
 
 
 async def preflight(request: web.Request) -> web.Response:
-    """CORS preflight for the API: answered only for allowed origins."""
+    """CORS preflight for ``/api/config``: answered only for allowed origins.
+
+    ``/api/message`` has no CORS at all: only the chat's own pages (the page and the
+    widget's iframe, both same-origin) send messages.
+    """
     check = check_api_origin(request)
-    if not check.allowed or not check.cors_origin:
+    if request.path != "/api/config" or not check.allowed or not check.cors_origin:
         return web.Response(status=403, headers={"Vary": "Origin", "Cache-Control": "no-store"})
     return web.Response(
         status=204,
@@ -320,6 +369,11 @@ def client_key(request: web.Request, settings: WebchatSettings) -> str:
     return hashlib.blake2b(address.encode("utf-8"), digest_size=16).hexdigest()
 
 
+def _is_erase_marker(item: Any) -> bool:
+    custom = item.get("custom") if isinstance(item, dict) else None
+    return isinstance(custom, dict) and custom.get(ERASE_MARKER) is True
+
+
 def _message_json(message: BotMessage) -> Dict[str, Any]:
     data: Dict[str, Any] = {"text": message.text}
     if message.buttons:
@@ -338,10 +392,21 @@ class ProxyError(Exception):
         self.status = status
 
 
+@dataclass(frozen=True)
+class RasaAnswer:
+    """Rasa's cleaned messages, and whether the bot confirmed that it erased everything."""
+
+    messages: List[Dict[str, Any]]
+    erased: bool = False
+
+
 async def ask_rasa(
     session: aiohttp.ClientSession, settings: WebchatSettings, sender: str, text: str
-) -> List[Dict[str, Any]]:
+) -> RasaAnswer:
     """Send one message to Rasa's REST channel and return the cleaned messages.
+
+    ``erased`` is True only when the answer carries the bot's explicit confirmation, the
+    custom payload ``{"erase_conversation": true}``; an HTTP 200 alone says nothing.
 
     Raises:
         ProxyError: Rasa could not be reached, was too slow or gave no usable answer.
@@ -363,17 +428,21 @@ async def ask_rasa(
     if status != 200:
         raise ProxyError(TEXT_BAD_ANSWER, 502, f"Rasa answered HTTP {status}")
     try:
-        return [_message_json(m) for m in parse_messages(json.loads(raw.decode("utf-8")))]
+        data = json.loads(raw.decode("utf-8"))
+        messages = [_message_json(m) for m in parse_messages(data)]
     except (UnicodeDecodeError, ValueError, RasaUnavailable) as exc:
         raise ProxyError(TEXT_BAD_ANSWER, 502, "Rasa answered with unusable JSON") from exc
+    return RasaAnswer(messages, erased=any(_is_erase_marker(item) for item in data))
 
 
 async def api_message(request: web.Request) -> web.Response:
     """Proxy one chat message to Rasa."""
     settings = request.app[SETTINGS]
     check = check_api_origin(request)
-    if not check.allowed:
-        return _error(TEXT_ORIGIN, 403, check, retry=False)
+    if not check.allowed or check.cors_origin:
+        # Another site (even an allowed one) never talks to the API directly: the widget's
+        # chat runs in an iframe of this server's own page.
+        return _error(TEXT_ORIGIN, 403, OriginCheck(False), retry=False)
     if (request.content_length or 0) > settings.max_body_bytes:
         return _error(TEXT_TOO_LONG.format(max_chars=settings.max_chars), 413, check, False)
     try:
@@ -407,13 +476,16 @@ async def api_message(request: web.Request) -> web.Response:
             return _error(TEXT_RATE, 429, check, **{"Retry-After": "10"})
 
     try:
-        messages = await ask_rasa(
+        answer = await ask_rasa(
             request.app[HTTP], settings, SENDER_PREFIX + conversation, message
         )
     except ProxyError as exc:
         logger.warning("%s", exc)
         return _error(exc.text, exc.status, check)
-    return _json({"messages": messages}, headers=_cors_headers(check))
+    data: Dict[str, Any] = {"messages": answer.messages}
+    if answer.erased:
+        data["erased"] = True
+    return _json(data)
 
 
 async def health(_request: web.Request) -> web.Response:
@@ -444,6 +516,7 @@ def create_app(settings: WebchatSettings) -> web.Application:
     app.on_response_prepare.append(_add_security_headers)
     app.router.add_get("/", index)
     app.router.add_get("/widget.js", widget_script)
+    app.router.add_get("/widget", widget_frame)
     app.router.add_get("/static/{name}", static_file)
     app.router.add_get("/api/config", api_config)
     app.router.add_post("/api/message", api_message)

@@ -112,6 +112,23 @@ def round_files(joined_only: bool = True) -> List[Tuple[int, Path]]:
     return sorted(found)
 
 
+def threshold_rounds() -> List[int]:
+    """Joined rounds written to the brief (crises and hard non-crises): the thresholds are
+    chosen on these. A round of only ordinary messages (``for_thresholds: false``) trains
+    the model but would loosen the thresholds: its easy non-crises dilute the false-alarm
+    share, and the check threshold then fell so low that "ik ben 14 en vraag het voor
+    mezelf" got a check question."""
+    path = CORPUS_DIR / "rounds.yml"
+    if not path.exists():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [
+        int(r["round"])
+        for r in data.get("rounds", [])
+        if r.get("joined", True) and r.get("for_thresholds", True) and int(r["round"]) > 0
+    ]
+
+
 def joined_rounds() -> List[int]:
     """Rounds in the order they joined training (``rounds.yml``; ``joined: false`` = held out)."""
     path = CORPUS_DIR / "rounds.yml"

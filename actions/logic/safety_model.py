@@ -45,11 +45,17 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
 from actions.logic.crisis import detect_crisis, needs_check, normalize
-from actions.logic.safety_corpus import ROOT, Example, corpus_fingerprint, load_corpus
+from actions.logic.safety_corpus import (
+    ROOT,
+    Example,
+    corpus_fingerprint,
+    load_corpus,
+    threshold_rounds,
+)
 
 _log = logging.getLogger(__name__)
 
-MODEL_VERSION = 6
+MODEL_VERSION = 9
 CACHE_DIR = Path(os.environ.get("SAFETY_MODEL_CACHE", ROOT / ".cache" / "safety"))
 NONE = "none"
 
@@ -57,6 +63,7 @@ NONE = "none"
 # targets of docs/safety.md: 3 % false lines, 10 % false checks on non-crises).
 MAX_FALSE_LINE = 0.025
 MAX_FALSE_CHECK = 0.09
+MAX_ORDINARY_ALARM = 0.04  # ordinary messages (answers, everyday questions) with a check or line
 VETOES = (0.05, 0.1, 0.15, 0.2, 0.25)  # candidates for dropping a rule hit (see above)
 
 
@@ -197,7 +204,12 @@ def _fit(examples: Sequence[Example], thresholds: Optional[Thresholds] = None) -
 
 
 def choose_thresholds(
-    scores: np.ndarray, rules: np.ndarray, checks: np.ndarray, crisis: np.ndarray, safe: np.ndarray
+    scores: np.ndarray,
+    rules: np.ndarray,
+    checks: np.ndarray,
+    crisis: np.ndarray,
+    safe: np.ndarray,
+    ordinary: Optional[np.ndarray] = None,
 ) -> Thresholds:
     """The thresholds that find most crises within the false-alarm limits.
 
@@ -205,9 +217,14 @@ def choose_thresholds(
     asked for a check; ``crisis``/``safe``: the labels. Among all (check, line, soften) on a
     grid whose false lines stay within MAX_FALSE_LINE and false checks within
     MAX_FALSE_CHECK of the non-crises, the one with the most crises reached (line or
-    check), then the most crises with a line.
+    check), then the most crises with a line. ``ordinary`` (out-of-fold scores of ordinary
+    messages: dialogue answers, everyday money questions) may get a check or a line in at
+    most MAX_ORDINARY_ALARM of cases (out-of-fold, so pessimistic: the ordinary messages
+    are a fold of their own).
     """
     n_crisis, n_safe = max(int(crisis.sum()), 1), max(int(safe.sum()), 1)
+    if ordinary is None:
+        ordinary = np.zeros(0)
     best: Optional[Tuple[float, float, Thresholds]] = None
     for veto in VETOES:
         kept = rules & (scores >= veto)
@@ -215,10 +232,14 @@ def choose_thresholds(
             rule_line = kept & (scores >= soften)
             for line in np.arange(0.5, 0.996, 0.01):
                 is_line = rule_line | (scores >= line)
+                if len(ordinary) and (ordinary >= line).mean() > MAX_ORDINARY_ALARM:
+                    continue
                 if (is_line & safe).sum() / n_safe > MAX_FALSE_LINE:
                     continue
                 line_share = (is_line & crisis).sum() / n_crisis
                 for check in np.arange(0.2, line + 0.001, 0.025):
+                    if len(ordinary) and (ordinary >= check).mean() > MAX_ORDINARY_ALARM:
+                        continue
                     reached = is_line | kept | checks | (scores >= check)
                     if ((reached & ~is_line) & safe).sum() / n_safe > MAX_FALSE_CHECK:
                         continue
@@ -253,16 +274,27 @@ def train(examples: Sequence[Example], thresholds: Optional[Thresholds] = None) 
     if thresholds is None:
         oof = out_of_fold_scores(examples)
         # Round 0 is the developers' own list that the rules were tuned on: the rules look
-        # better there than on new wording, so thresholds come from the other rounds.
-        use = np.array([e.round > 0 for e in examples])
+        # better there than on new wording, so thresholds come from the independent rounds
+        # written to the brief (not from rounds of only ordinary messages).
+        chosen = set(threshold_rounds())
+        use = np.array([e.round in chosen for e in examples])
         if not use.any():
             use[:] = True
+        # the NLU examples and rounds of ordinary messages: at most 4 % may get a check
+        ordinary = np.array(
+            [
+                score
+                for score, e in zip(oof, examples, strict=True)
+                if chosen and e.round not in chosen and e.round != 0
+            ]
+        )
         thresholds = choose_thresholds(
             oof[use],
             np.array([detect_crisis(e.text) is not None for e in examples])[use],
             np.array([needs_check(e.text) for e in examples])[use],
             np.array([e.is_crisis for e in examples])[use],
             np.array([e.kind == NONE for e in examples])[use],
+            ordinary,
         )
     return _fit(examples, thresholds)
 

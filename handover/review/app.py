@@ -6,11 +6,15 @@ Security in short (details in ``docs/handover.md``):
 
 * every page except ``/login`` (and the stylesheet) needs a session; without one the
   answer is a redirect to ``/login``, also for unknown paths;
-* sessions live in the database: a random token in an HttpOnly, SameSite=Strict cookie
-  (``Secure`` on HTTPS), only its SHA-256 is stored; idle 30 minutes, 8 hours at most;
+* sessions live in the database: a random token in an HttpOnly, SameSite=Strict, Secure
+  cookie named ``__Host-review_session``, only its SHA-256 is stored; idle 30 minutes, 8
+  hours at most. Only an explicit local-development setting (plain http on localhost)
+  drops ``Secure`` and the prefix;
 * every POST needs the session's CSRF token (login: a double-submit cookie) and, when the
   browser sends an Origin header, the same origin;
-* lock-out after 5 failed logins for 15 minutes, per account and per client IP (store);
+* lock-out after 5 failed logins: 15 minutes, doubling for each further lock-out, per
+  account and per client IP (store; check and count are atomic). The client IP comes
+  from ``X-Forwarded-For`` only when the direct peer is a configured trusted proxy;
 * a handover of another organisation, or outside the account's municipalities, is a 404;
 * security headers on every answer; ``Cache-Control: no-store`` on all pages;
 * every view and change goes to the audit log (in the same transaction, see the store).
@@ -21,12 +25,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+import ipaddress
 import logging
 import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Optional, Tuple, TypeVar
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple, TypeVar
 from urllib.parse import urlsplit
 
 import jinja2
@@ -48,8 +53,13 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 
+# Cookie names. "__Host-" makes the browser refuse the cookie unless it is Secure, has
+# Path=/ and no Domain: no other host (sub-domain) and no plain-http page can set or
+# overwrite it. Without Secure (the local development exception) the prefix cannot be used.
 SESSION_COOKIE = "review_session"
 LOGIN_CSRF_COOKIE = "review_login_csrf"
+HOST_PREFIX = "__Host-"
+LOOPBACK_PROXIES: Tuple[str, ...] = ("127.0.0.1/32", "::1/128")
 HANDOVER_ID = r"{handover_id:[0-9a-f]{32}}"
 PUBLIC_PATHS = frozenset({"/login", "/favicon.ico"})
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
@@ -104,19 +114,40 @@ T = TypeVar("T")
 class ReviewConfig:
     """Settings of the review app.
 
-    ``behind_proxy``: take the client IP from the last ``X-Forwarded-For`` entry and HTTPS
-    from ``X-Forwarded-Proto`` (only when a reverse proxy sets them). ``secure_cookies``:
-    None = add ``Secure`` when the request came over HTTPS. ``purge_interval``: seconds
-    between purges of expired handovers (None = off).
+    ``trusted_proxies``: addresses or networks (``10.0.0.5``, ``10.0.0.0/24``) of reverse
+    proxies. Only for a request whose direct peer is one of them are ``X-Forwarded-For``
+    (the client IP: the right-most hop that is not a trusted proxy) and
+    ``X-Forwarded-Proto`` believed; from anybody else they are ignored, so nobody can
+    pick their own IP to dodge the per-IP lock-out. ``behind_proxy=True`` is short for a
+    proxy on the same host (``127.0.0.1`` and ``::1``).
+
+    ``insecure_dev_cookies``: the documented local exception: cookies without ``Secure``
+    and without the ``__Host-`` prefix, for plain-http development on localhost only
+    (``python -m handover.review`` refuses it on another address). Off by default: cookies
+    are always ``Secure`` and ``__Host-`` prefixed.
+
+    ``purge_interval``: seconds between purges of expired handovers (None = off).
     """
 
     behind_proxy: bool = False
-    secure_cookies: Optional[bool] = None
+    trusted_proxies: Tuple[str, ...] = ()
+    insecure_dev_cookies: bool = False
     purge_interval: Optional[float] = 600.0
+
+    def proxy_networks(self) -> List[Any]:
+        """The trusted proxies as ``ip_network`` objects (raises ValueError on bad input)."""
+        names = self.trusted_proxies or (LOOPBACK_PROXIES if self.behind_proxy else ())
+        return [ipaddress.ip_network(name.strip(), strict=False) for name in names]
+
+
+def cookie_name(config: ReviewConfig, base: str) -> str:
+    """``__Host-<base>``, or plain ``<base>`` under the local development exception."""
+    return base if config.insecure_dev_cookies else HOST_PREFIX + base
 
 
 STORE_KEY = web.AppKey("store", HandoverStore)
 CONFIG_KEY = web.AppKey("config", ReviewConfig)
+PROXIES_KEY = web.AppKey("proxies", list)
 JINJA_KEY = web.AppKey("jinja", jinja2.Environment)
 PURGE_KEY = web.AppKey("purge_task", asyncio.Task)
 
@@ -149,38 +180,71 @@ def _store(request: web.Request) -> HandoverStore:
     return request.app[STORE_KEY]
 
 
+def _address(text: str) -> Any:
+    try:
+        return ipaddress.ip_address(text.strip().strip("[]"))
+    except ValueError:
+        return None
+
+
+def _from_trusted_proxy(request: web.Request) -> bool:
+    peer = _address(request.remote or "")
+    return peer is not None and any(peer in net for net in request.app[PROXIES_KEY])
+
+
 def client_ip(request: web.Request) -> str:
-    """The client address (behind a proxy: the last X-Forwarded-For hop)."""
-    if request.app[CONFIG_KEY].behind_proxy:
-        hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",")]
-        hops = [h for h in hops if h]
-        if hops:
-            return hops[-1][:64]
-    return (request.remote or "unknown")[:64]
+    """The client address: the direct peer, or, when that peer is a trusted proxy, the
+    right-most ``X-Forwarded-For`` hop that is not a trusted proxy itself."""
+    peer = (request.remote or "unknown")[:64]
+    if not _from_trusted_proxy(request):
+        return peer
+    hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",")]
+    for hop in reversed([h for h in hops if h]):
+        address = _address(hop)
+        if address is None:
+            return peer  # garbage in the header: do not guess
+        if not any(address in net for net in request.app[PROXIES_KEY]):
+            return str(address)[:64]
+    return peer
 
 
 def _is_https(request: web.Request) -> bool:
-    if request.app[CONFIG_KEY].behind_proxy:
+    if _from_trusted_proxy(request):
         proto = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
         if proto:
             return proto == "https"
     return request.secure
 
 
-def _secure_cookie(request: web.Request) -> bool:
-    forced = request.app[CONFIG_KEY].secure_cookies
-    return _is_https(request) if forced is None else forced
+def _cookie(request: web.Request, base: str) -> str:
+    return cookie_name(request.app[CONFIG_KEY], base)
 
 
-def _set_cookie(request: web.Request, response: web.StreamResponse, name: str, value: str,
-                path: str = "/") -> None:
+def _get_cookie(request: web.Request, base: str) -> Optional[str]:
+    return request.cookies.get(_cookie(request, base))
+
+
+def _set_cookie(request: web.Request, response: web.StreamResponse, base: str,
+                value: str) -> None:
+    """HttpOnly, SameSite=Strict, Path=/ and always Secure (with the ``__Host-`` prefix),
+    except under the explicit local development exception."""
+    insecure = request.app[CONFIG_KEY].insecure_dev_cookies
     response.set_cookie(
-        name,
+        _cookie(request, base),
         value,
-        path=path,
+        path="/",
         httponly=True,
         samesite="Strict",
-        secure=_secure_cookie(request),
+        secure=not insecure,
+    )
+
+
+def _del_cookie(request: web.Request, response: web.StreamResponse, base: str) -> None:
+    insecure = request.app[CONFIG_KEY].insecure_dev_cookies
+    response.set_cookie(
+        _cookie(request, base), "", path="/", max_age=0,
+        expires="Thu, 01 Jan 1970 00:00:00 GMT",
+        httponly=True, samesite="Strict", secure=not insecure,
     )
 
 
@@ -254,7 +318,7 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     if request.path in PUBLIC_PATHS or request.path.startswith("/static/"):
         return await handler(request)
     store = _store(request)
-    session = await _call(store.get_session, request.cookies.get(SESSION_COOKIE))
+    session = await _call(store.get_session, _get_cookie(request, SESSION_COOKIE))
     if session is None:
         raise web.HTTPSeeOther("/login")
     request["session"] = session
@@ -280,18 +344,19 @@ def _login_page(request: web.Request, status: int = 200, error: Optional[str] = 
                 username: str = "") -> web.Response:
     # Keep the browser's token: a second GET /login (another tab, a favicon request that
     # was redirected) must not invalidate the form that is already open.
-    token = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    token = _get_cookie(request, LOGIN_CSRF_COOKIE) or ""
     if not _TOKEN_RE.match(token):
         token = secrets.token_urlsafe(32)
     response = render(request, "login.html", status=status, error=error, username=username,
                       login_csrf=token, account=None)
-    _set_cookie(request, response, LOGIN_CSRF_COOKIE, token, path="/login")
+    # Path=/ (the __Host- prefix requires it); SameSite=Strict keeps it first-party.
+    _set_cookie(request, response, LOGIN_CSRF_COOKIE, token)
     return response
 
 
 async def login_form(request: web.Request) -> web.StreamResponse:
     """GET /login: the form (or straight on when already logged in)."""
-    session = await _call(_store(request).get_session, request.cookies.get(SESSION_COOKIE))
+    session = await _call(_store(request).get_session, _get_cookie(request, SESSION_COOKIE))
     if session is not None:
         raise web.HTTPSeeOther("/overdrachten")
     return _login_page(request)
@@ -300,7 +365,7 @@ async def login_form(request: web.Request) -> web.StreamResponse:
 async def login_submit(request: web.Request) -> web.StreamResponse:
     """POST /login: check the password (with lock-out), start a session."""
     form = await request.post()
-    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    cookie = _get_cookie(request, LOGIN_CSRF_COOKIE) or ""
     sent = form.get("csrf_token")
     if not (
         cookie
@@ -319,27 +384,37 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
         return _login_page(
             request,
             429,
-            "Te veel mislukte pogingen. Inloggen is 15 minuten geblokkeerd. "
-            "Probeer het daarna opnieuw.",
+            f"Te veel mislukte pogingen. Inloggen is {_duration(result.retry_after)} "
+            "geblokkeerd. Probeer het daarna opnieuw.",
             username,
         )
     if result.account is None:
         return _login_page(request, 401, "Gebruikersnaam of wachtwoord klopt niet.", username)
-    old = await _call(store.get_session, request.cookies.get(SESSION_COOKIE))
+    old = await _call(store.get_session, _get_cookie(request, SESSION_COOKIE))
     if old is not None:
         await _call(store.end_session, old, client_ip(request))
     token, _session = await _call(store.create_session, result.account)
     response = web.HTTPSeeOther("/overdrachten")
     _set_cookie(request, response, SESSION_COOKIE, token)
-    response.del_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    _del_cookie(request, response, LOGIN_CSRF_COOKIE)
     raise response
+
+
+def _duration(left: Any) -> str:
+    """"15 minuten", "1 uur", "24 uur": how long a lock-out still runs (rounded up)."""
+    seconds = left.total_seconds() if left is not None else 15 * 60
+    minutes = max(1, -(-int(seconds) // 60))
+    if minutes < 60:
+        return f"{minutes} minuten" if minutes != 1 else "1 minuut"
+    hours = -(-minutes // 60)
+    return f"{hours} uur"
 
 
 async def logout(request: web.Request) -> web.StreamResponse:
     """POST /logout: end the session."""
     await _call(_store(request).end_session, request["session"], client_ip(request))
     response = web.HTTPSeeOther("/login")
-    response.del_cookie(SESSION_COOKIE, path="/")
+    _del_cookie(request, response, SESSION_COOKIE)
     raise response
 
 
@@ -467,6 +542,7 @@ def create_app(store: HandoverStore, config: Optional[ReviewConfig] = None) -> w
     )
     app[STORE_KEY] = store
     app[CONFIG_KEY] = config or ReviewConfig()
+    app[PROXIES_KEY] = app[CONFIG_KEY].proxy_networks()
     app[JINJA_KEY] = make_jinja()
     app.router.add_get("/login", login_form)
     app.router.add_post("/login", login_submit)

@@ -99,12 +99,17 @@ class PseudonymousRestInput(InputChannel):
                 )
             agent = request.app.ctx.agent
             messages = [m for m in collector.messages if not _is_erase_marker(m)]
-            if len(messages) != len(collector.messages):
+            erase_requested = len(messages) != len(collector.messages)
+            if erase_requested:
                 erased = erase_sender(agent.tracker_store, sender_id)
                 erased += erase_handovers(sender_id)
                 logger.info("Erased conversation %s (%d rows)", sender_id[:10], erased)
             if not messages:
                 messages = _render_response(agent, "utter_technical_problem")
+            if erase_requested:
+                # Reached only when the erasure above did not raise: the caller's explicit
+                # confirmation that everything is gone (the web chat forgets its id on it).
+                messages.append({"custom": {ERASE_MARKER: True}})
             for message in messages:
                 message["recipient_id"] = raw_sender
             return response.json(messages)

@@ -6,7 +6,7 @@ asyncio backend; no internet is used.
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator, Awaitable, Callable, List
+from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List
 
 import httpx
 import pytest
@@ -18,7 +18,7 @@ from tests.bridges.fakes import FakeGraph, FakeRasa, FakeTelegram
 from tests.conftest import free_port
 
 PSEUDONYM_KEY = "test-pseudonym-key-not-secret"
-TELEGRAM_SECRET = "test_webhook-secret"
+TELEGRAM_SECRET = "test_webhook-secret_0123456789-abcdefgh"  # >= 32 characters
 WA_VERIFY_TOKEN = "verify-me-please"
 WA_APP_SECRET = "app-secret-for-tests"
 
@@ -108,11 +108,21 @@ async def start_telegram(fake_telegram: FakeTelegram) -> AsyncIterator[StartTele
 
 
 @pytest.fixture
-async def start_whatsapp(fake_graph: FakeGraph) -> AsyncIterator[StartWhatsApp]:
-    """Factory: start a WhatsApp bridge against the fake Graph API; stopped after the test."""
-    bridges: List[WhatsAppBridge] = []
+async def start_whatsapp(
+    fake_graph: FakeGraph, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[StartWhatsApp]:
+    """Factory: start a WhatsApp bridge against the fake Graph API; stopped after the test.
 
-    async def start(rasa_url: str, **common: Any) -> WhatsAppBridge:
+    ``whatsapp={...}`` overrides WhatsApp settings (e.g. ``dedup_file`` to share one file
+    between a bridge and its restarted successor); other keywords are shared settings.
+    """
+    bridges: List[WhatsAppBridge] = []
+    dedup_file = str(tmp_path_factory.mktemp("whatsapp") / "dedup.sqlite3")
+
+    async def start(
+        rasa_url: str, whatsapp: Dict[str, Any] | None = None, **common: Any
+    ) -> WhatsAppBridge:
+        extra: Dict[str, Any] = {"dedup_file": dedup_file, **(whatsapp or {})}
         settings = WhatsAppSettings(
             common=make_common(rasa_url, **common),
             access_token=FakeGraph.ACCESS_TOKEN,
@@ -122,6 +132,7 @@ async def start_whatsapp(fake_graph: FakeGraph) -> AsyncIterator[StartWhatsApp]:
             graph_url=fake_graph.url,
             graph_version=FakeGraph.VERSION,
             listen_port=0,
+            **extra,
         )
         bridge = WhatsAppBridge(settings)
         await bridge.start()
@@ -130,7 +141,7 @@ async def start_whatsapp(fake_graph: FakeGraph) -> AsyncIterator[StartWhatsApp]:
 
     yield start
     for bridge in bridges:
-        await bridge.stop()
+        await bridge.stop()  # also when the test stopped it already (stop is idempotent)
 
 
 @pytest.fixture

@@ -195,3 +195,79 @@ async def test_whatsapp_buttons_and_tap_with_real_rasa(
     sent = await wa_exchange(http, bridge, fake_graph, tap)
     assert {m["to"] for m in sent} == {wa_id}
     assert_real_answer(wa_texts(sent), bridge.texts.fallback)
+
+
+# ------------------------------------------------------------- issue #17 (points 7, 11)
+
+
+async def test_telegram_crisis_text_after_a_command_reaches_real_rasa(
+    e2e_rasa_url: str,
+    start_telegram: StartTelegram,
+    fake_telegram: FakeTelegram,
+    http: httpx.AsyncClient,
+) -> None:
+    """"/help ik wil niet meer leven" used to reach Rasa as just "/help"."""
+    bridge = await start_telegram(e2e_rasa_url, rasa_timeout=RASA_TIMEOUT)
+    chat_id = random.randint(10**8, 10**9)
+    before = len(fake_telegram.sent())
+    await tg_send(http, bridge, tg_text_update(1, chat_id, "/help ik wil niet meer leven"))
+    await settle(lambda: len(fake_telegram.sent()), before + 2)
+    texts = [p["text"] for p in fake_telegram.sent()[before:]]
+    assert_real_answer(texts, bridge.texts.fallback)
+    assert any("0800-0113" in text for text in texts), texts
+
+
+async def test_whatsapp_crisis_text_after_a_command_reaches_real_rasa(
+    e2e_rasa_url: str,
+    start_whatsapp: StartWhatsApp,
+    fake_graph: FakeGraph,
+    http: httpx.AsyncClient,
+) -> None:
+    """WhatsApp sent the whole text (Rasa read it as text: the crisis line came, the help
+    command was lost); now the same rule as Telegram: the command, then the text."""
+    bridge = await start_whatsapp(e2e_rasa_url, rasa_timeout=RASA_TIMEOUT)
+    wa_id = f"316{random.randint(10**7, 10**8 - 1)}"
+    before = len(fake_graph.messages)
+    message = wa_text("wamid.crisis", wa_id, "/help ik wil niet meer leven")
+    body = json.dumps(wa_notification([message])).encode()
+    url = f"http://127.0.0.1:{bridge.port}{bridge.settings.webhook_path}"
+    response = await http.post(
+        url, content=body, headers={SIGNATURE_HEADER: signature_for(WA_APP_SECRET, body)}
+    )
+    assert response.status_code == 200
+    await settle(lambda: len(fake_graph.messages), before + 2)
+    texts = wa_texts(fake_graph.messages[before:])
+    assert_real_answer(texts, bridge.texts.fallback)
+    assert any("0800-0113" in text for text in texts), texts
+
+
+async def test_telegram_forget_me_does_not_reset_the_rate_limit_with_real_rasa(
+    e2e_rasa_url: str,
+    start_telegram: StartTelegram,
+    fake_telegram: FakeTelegram,
+    http: httpx.AsyncClient,
+) -> None:
+    """With /vergeetmij between the messages, a burst limit of 5 used to let all through."""
+    bridge = await start_telegram(
+        e2e_rasa_url, rasa_timeout=RASA_TIMEOUT, rate_burst=5, rate_per_minute=1.0
+    )
+    asked: List[str] = []
+    send = bridge.core.rasa.send
+
+    async def counting_send(sender: str, text: str, metadata: Any = None) -> Any:
+        asked.append(text)
+        return await send(sender, text, metadata)
+
+    bridge.core.rasa.send = counting_send  # type: ignore[method-assign]
+    chat_id = random.randint(10**8, 10**9)
+    for n in range(12):  # like a person: the next message after the answer (or a pause)
+        text = "/vergeetmij" if n % 2 else "ja"
+        before = len(fake_telegram.sent())
+        await tg_send(http, bridge, tg_text_update(100 + n, chat_id, text))
+        deadline = time.monotonic() + (RASA_TIMEOUT if len(asked) < 5 else 2.0)
+        while len(fake_telegram.sent()) == before and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(0.3)
+    assert len(asked) <= 6, asked  # the burst of 5, at most 1 refilled
+    texts = [p["text"] for p in fake_telegram.sent()]
+    assert texts.count(bridge.texts.rate_limited) == 1

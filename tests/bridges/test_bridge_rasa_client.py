@@ -178,13 +178,38 @@ async def test_core_keeps_a_senders_answers_in_order(fake_rasa: FakeRasa) -> Non
     assert inbox.texts == [f"echo: m{n}" for n in range(5)]
 
 
-async def test_forget_me_clears_the_rate_limit(fake_rasa: FakeRasa) -> None:
+async def test_forget_me_does_not_reset_the_rate_limit(fake_rasa: FakeRasa) -> None:
+    """Issue #17 point 7: /vergeetmij used to empty the sender's bucket."""
     core = make_core(fake_rasa.url, burst=2, per_minute=1)
     inbox = Inbox()
     try:
         await core.handle("telegram", "1", "a", inbox)
         await core.handle("telegram", "1", "/vergeetmij", inbox)
         await core.handle("telegram", "1", "b", inbox)
+        await core.handle("telegram", "1", "/vergeetmij@geldzorgen_bot", inbox)
     finally:
         await core.aclose()
-    assert inbox.texts == ["echo: a", "echo: /vergeetmij", "echo: b"]
+    assert inbox.texts == ["echo: a", "echo: /vergeetmij", core.texts.rate_limited]
+    assert [r["message"] for r in fake_rasa.requests] == ["a", "/vergeetmij"]
+
+
+async def test_core_sends_a_command_and_the_text_after_it(fake_rasa: FakeRasa) -> None:
+    """Issue #17 point 11: "/help ik wil niet meer leven" must not become just "/help"."""
+    core = make_core(fake_rasa.url)
+    inbox = Inbox()
+    try:
+        await core.handle("telegram", "1", "/help ik wil niet meer leven", inbox, typed=True)
+        # A button payload is never split.
+        await core.handle("telegram", "1", '/inform{"x": "a b"}', inbox)
+    finally:
+        await core.aclose()
+    assert [r["message"] for r in fake_rasa.requests] == [
+        "/help",
+        "ik wil niet meer leven",
+        '/inform{"x": "a b"}',
+    ]
+    assert inbox.texts == [
+        "echo: /help",
+        "echo: ik wil niet meer leven",
+        'echo: /inform{"x": "a b"}',
+    ]

@@ -332,6 +332,66 @@ async def test_burst_from_one_chat_is_rate_limited(
     assert len(texts) == 4
 
 
+async def test_forget_me_flood_stays_rate_limited(
+    start_telegram: StartTelegram,
+    fake_rasa: FakeRasa,
+    fake_telegram: FakeTelegram,
+    http: httpx.AsyncClient,
+) -> None:
+    """Issue #17 point 7: with /vergeetmij in between, 200 of 200 messages used to pass a
+    burst limit of 5. Erasure must not reset the rate limit."""
+    bridge = await start_telegram(fake_rasa.url, rate_burst=5, rate_per_minute=1.0)
+    for n in range(200):
+        text = "/vergeetmij" if n % 2 else f"spam {n}"
+        response = await post_update(http, bridge, tg_text_update(5000 + n, 17, text))
+        assert response.status_code == 200
+    await fake_telegram.wait_for("sendMessage", 6)
+    await asyncio.sleep(SETTLE)
+    assert len(fake_rasa.requests) <= 6, len(fake_rasa.requests)  # burst + at most 1 refill
+    texts = [p["text"] for p in fake_telegram.sent()]
+    assert texts.count(bridge.texts.rate_limited) >= 1
+
+
+async def test_command_with_text_after_it_keeps_the_text(
+    start_telegram: StartTelegram,
+    fake_rasa: FakeRasa,
+    fake_telegram: FakeTelegram,
+    http: httpx.AsyncClient,
+) -> None:
+    """Issue #17 point 11: the crisis text after a command reaches Rasa, after the command."""
+    bridge = await start_telegram(fake_rasa.url)
+    await post_update(http, bridge, tg_text_update(7, 88, "/help ik wil niet meer leven"))
+    sent = await fake_telegram.wait_for("sendMessage", 2)
+    assert [r["message"] for r in fake_rasa.requests] == ["/help", "ik wil niet meer leven"]
+    assert [p["text"] for p in sent] == ["echo: /help", "echo: ik wil niet meer leven"]
+    assert {r["sender"] for r in fake_rasa.requests} == {
+        pseudonymise("telegram", "88", PSEUDONYM_KEY)
+    }
+
+
+def test_entry_point_refuses_a_short_webhook_secret(tmp_path: Path) -> None:
+    """Issue #17 point 10: a one-character webhook secret used to be accepted."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": PROJECT_ROOT,
+        "PSEUDONYM_KEY": PSEUDONYM_KEY,
+        "BRIDGE_ENV_FILE": str(tmp_path / "x"),
+        "TELEGRAM_BOT_TOKEN": FakeTelegram.TOKEN,
+        "TELEGRAM_WEBHOOK_SECRET": "x",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot_bridge.telegram", "--mode", "webhook", "--port", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=str(tmp_path),
+    )
+    assert result.returncode == 2, result.stderr
+    assert "TELEGRAM_WEBHOOK_SECRET must be 32-256 characters" in result.stderr
+    assert "secrets.token_urlsafe(48)" in result.stderr
+
+
 async def test_rasa_down_gives_fallback_then_recovers(
     start_telegram: StartTelegram,
     fake_rasa: FakeRasa,

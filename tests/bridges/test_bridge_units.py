@@ -17,10 +17,17 @@ from bot_bridge.config import (
     load_environment,
     parse_env_file,
 )
-from bot_bridge.limits import Decision, Deduplicator, PayloadCodec, RateLimiter, SenderLocks
+from bot_bridge.core import split_command
+from bot_bridge.limits import (
+    Decision,
+    Deduplicator,
+    PayloadCodec,
+    PersistentDeduplicator,
+    RateLimiter,
+    SenderLocks,
+)
 from bot_bridge.pseudonym import PseudonymKeyMissing, pseudonymise
 from bot_bridge.splitting import split_text, truncate, utf16_len
-from bot_bridge.telegram import normalise_command
 from bot_bridge.texts import TextsError, load_texts
 
 KEY = "a-test-key-of-enough-length"
@@ -146,13 +153,31 @@ def test_telegram_settings() -> None:
     assert settings.base_url == "https://api.telegram.org/bot"
     with pytest.raises(ConfigError, match="TELEGRAM_WEBHOOK_SECRET"):
         TelegramSettings.from_env(env, mode="webhook")
-    with pytest.raises(ConfigError, match="may only contain"):
+    with pytest.raises(ConfigError, match="A-Z, a-z, 0-9, _ and -"):
         TelegramSettings.from_env({**env, "TELEGRAM_WEBHOOK_SECRET": "bad secret!"}, "webhook")
+    good = "ok_secret-1" + "x" * 21  # 32 characters
     hook = TelegramSettings.from_env(
-        {**env, "TELEGRAM_WEBHOOK_SECRET": "ok_secret-1", "TELEGRAM_WEBHOOK_PATH": "tg"},
+        {**env, "TELEGRAM_WEBHOOK_SECRET": good, "TELEGRAM_WEBHOOK_PATH": "tg"},
         mode="webhook",
     )
     assert hook.webhook_path == "/tg"
+
+
+@pytest.mark.parametrize("secret", ["x", "a" * 31, "a" * 257, "a" * 31 + "!", "é" * 40])
+def test_telegram_webhook_secret_needs_32_safe_characters(secret: str) -> None:
+    """Issue #17 point 10: a one-character secret was accepted."""
+    env = {"PSEUDONYM_KEY": KEY, "TELEGRAM_BOT_TOKEN": "t", "TELEGRAM_WEBHOOK_SECRET": secret}
+    with pytest.raises(ConfigError, match="secrets.token_urlsafe") as error:
+        TelegramSettings.from_env(env, "webhook")
+    assert secret not in str(error.value)  # the (bad) secret is not echoed
+    # Built directly (not from the environment) it is refused too.
+    common = CommonSettings(pseudonym_key=KEY)
+    with pytest.raises(ConfigError):
+        TelegramSettings(common=common, bot_token="t", mode="webhook", webhook_secret=secret)
+    # Polling mode needs no secret.
+    assert TelegramSettings.from_env(env).mode == "polling"
+    for ok in ("a" * 32, "A-z_0" * 51 + "x"):
+        assert TelegramSettings.from_env({**env, "TELEGRAM_WEBHOOK_SECRET": ok}, "webhook")
     with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN"):
         TelegramSettings.from_env({"PSEUDONYM_KEY": KEY})
     with pytest.raises(ConfigError, match="TELEGRAM_MODE"):
@@ -169,6 +194,14 @@ def test_whatsapp_settings() -> None:
     }
     settings = WhatsAppSettings.from_env(env)
     assert settings.graph_url == "https://graph.facebook.com"
+    assert settings.max_message_age == 300.0
+    assert settings.dedup_file == "var/whatsapp-dedup.sqlite3"
+    tuned = WhatsAppSettings.from_env(
+        {**env, "WHATSAPP_MAX_MESSAGE_AGE": "120", "WHATSAPP_DEDUP_FILE": "/tmp/d.sqlite3"}
+    )
+    assert (tuned.max_message_age, tuned.dedup_file) == (120.0, "/tmp/d.sqlite3")
+    with pytest.raises(ConfigError, match="WHATSAPP_MAX_MESSAGE_AGE"):
+        WhatsAppSettings.from_env({**env, "WHATSAPP_MAX_MESSAGE_AGE": "0"})
     for name in ("WHATSAPP_ACCESS_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN"):
         with pytest.raises(ConfigError, match=name):
             WhatsAppSettings.from_env({k: v for k, v in env.items() if k != name})
@@ -253,8 +286,8 @@ def test_rate_limiter_burst_notify_once_and_refill() -> None:
     clock.now += 10
     assert limiter.check("a") is Decision.ALLOW
     assert limiter.check("a") is Decision.DENY_NOTIFY  # a new burst is told again
-    limiter.forget("a")
-    assert limiter.check("a") is Decision.ALLOW
+    # There is no way to reset a sender's bucket (erasure must not be one, issue #17).
+    assert not hasattr(limiter, "forget")
 
 
 def test_rate_limiter_is_bounded() -> None:
@@ -274,6 +307,25 @@ def test_deduplicator_ttl_and_size() -> None:
     for key in "abcd":
         dedup.seen(key)
     assert len(dedup) == 3
+
+
+def test_persistent_deduplicator_survives_a_restart(tmp_path: Path) -> None:
+    clock = Clock()
+    clock.now = 1_800_000_000.0
+    path = tmp_path / "var" / "dedup.sqlite3"
+    first = PersistentDeduplicator(path, key=KEY, ttl=300, clock=clock)
+    assert first.seen("wamid.1") is False
+    assert first.seen("wamid.1") is True
+    first.close()
+    again = PersistentDeduplicator(path, key=KEY, ttl=300, clock=clock)  # a restart
+    assert again.seen("wamid.1") is True
+    clock.now += 301
+    assert again.seen("wamid.1") is False  # expired: counts as new
+    assert again.seen("wamid.1") is True
+    again.close()
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    raw = path.read_bytes() + b"".join(p.read_bytes() for p in tmp_path.glob("var/*-wal"))
+    assert b"wamid.1" not in raw  # only keyed digests are stored
 
 
 def test_payload_codec_inline_stored_and_unknown() -> None:
@@ -306,10 +358,17 @@ async def test_sender_locks_keep_order_and_clean_up() -> None:
     assert len(locks) == 0
 
 
-def test_normalise_command() -> None:
-    assert normalise_command("/start") == "/start"
-    assert normalise_command("/start@geldzorgen_bot") == "/start"
-    assert normalise_command("/START deeplink") == "/start"
-    assert normalise_command("/vergeetmij") == "/vergeetmij"
-    assert normalise_command('/kies{"a":1}') == '/kies{"a":1}'
-    assert normalise_command(" hoi ") == "hoi"
+def test_split_command() -> None:
+    assert split_command("/start") == ["/start"]
+    assert split_command("/start@geldzorgen_bot") == ["/start"]
+    assert split_command("/vergeetmij") == ["/vergeetmij"]
+    assert split_command('/kies{"a":1}') == ['/kies{"a":1}']
+    assert split_command(" hoi ") == ["hoi"]
+    assert split_command("   ") == []
+    # Issue #17 point 11: the words after a command are never lost.
+    assert split_command("/help ik wil niet meer leven") == ["/help", "ik wil niet meer leven"]
+    assert split_command("/START deeplink") == ["/start", "deeplink"]
+    assert split_command("/help@geldzorgen_bot\nik wil dood") == ["/help", "ik wil dood"]
+    assert split_command("/vergeetmij /start") == ["/vergeetmij", "start"]  # rest is text
+    # Other /words go whole: Rasa's channel sends them through NLU as text.
+    assert split_command("/hallo ik wil niet meer leven") == ["/hallo ik wil niet meer leven"]

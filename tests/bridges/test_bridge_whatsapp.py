@@ -376,6 +376,103 @@ async def test_replayed_message_is_answered_once(
     assert len(fake_graph.messages) == 2
 
 
+async def test_old_or_undated_signed_messages_are_refused(
+    start_whatsapp: StartWhatsApp,
+    fake_rasa: FakeRasa,
+    fake_graph: FakeGraph,
+    http: httpx.AsyncClient,
+) -> None:
+    """Issue #17 point 10: a signed body could be replayed after the dedup window."""
+    bridge = await start_whatsapp(fake_rasa.url)
+    old = wa_text("wamid.old", USER, "oud bericht")
+    old["timestamp"] = str(int(time.time()) - 3600)
+    future = wa_text("wamid.future", USER, "uit de toekomst")
+    future["timestamp"] = str(int(time.time()) + 3600)
+    undated = wa_text("wamid.undated", USER, "zonder tijd")
+    del undated["timestamp"]
+    garbage = wa_text("wamid.garbage", USER, "rare tijd")
+    garbage["timestamp"] = "gisteren"
+    for message in (old, future, undated, garbage):
+        response = await post_signed(http, bridge, wa_notification([message]))
+        assert response.status_code == 200  # accepted, so Meta does not retry; not answered
+    recent = wa_text("wamid.recent", USER, "nieuw bericht")
+    recent["timestamp"] = str(int(time.time()) - 200)  # inside the 5-minute window
+    await post_signed(http, bridge, wa_notification([recent]))
+    await fake_graph.wait_for(1)
+    await asyncio.sleep(SETTLE)
+    await bridge.drain()
+    assert [r["message"] for r in fake_rasa.requests] == ["nieuw bericht"]
+    # A shorter window is a setting.
+    strict = await start_whatsapp(fake_rasa.url, whatsapp={"max_message_age": 60.0})
+    late = wa_text("wamid.late", USER, "twee minuten oud")
+    late["timestamp"] = str(int(time.time()) - 120)
+    await post_signed(http, strict, wa_notification([late]))
+    await asyncio.sleep(SETTLE)
+    await strict.drain()
+    assert [r["message"] for r in fake_rasa.requests] == ["nieuw bericht"]
+
+
+async def test_replay_after_a_restart_is_answered_once(
+    start_whatsapp: StartWhatsApp,
+    fake_rasa: FakeRasa,
+    fake_graph: FakeGraph,
+    http: httpx.AsyncClient,
+    tmp_path: Path,
+) -> None:
+    """Issue #17 point 10: the dedup set used to live in memory only."""
+    settings = {"dedup_file": str(tmp_path / "dedup.sqlite3")}
+    bridge = await start_whatsapp(fake_rasa.url, whatsapp=settings)
+    body = json.dumps(wa_notification([wa_text("wamid.keep", USER, "één keer")])).encode()
+    await post_signed(http, bridge, None, raw=body)
+    await fake_graph.wait_for(1)
+    await bridge.drain()
+    await bridge.stop()
+    restarted = await start_whatsapp(fake_rasa.url, whatsapp=settings)
+    response = await post_signed(http, restarted, None, raw=body)  # the same signed body
+    assert response.status_code == 200
+    await asyncio.sleep(SETTLE)
+    await restarted.drain()
+    assert [r["message"] for r in fake_rasa.requests] == ["één keer"]
+    assert len(fake_graph.messages) == 1
+    assert b"wamid.keep" not in (tmp_path / "dedup.sqlite3").read_bytes()
+
+
+async def test_command_with_text_after_it_keeps_the_text(
+    start_whatsapp: StartWhatsApp,
+    fake_rasa: FakeRasa,
+    fake_graph: FakeGraph,
+    http: httpx.AsyncClient,
+) -> None:
+    """Issue #17 point 11, WhatsApp: the same rule as Telegram."""
+    bridge = await start_whatsapp(fake_rasa.url)
+    message = wa_text("wamid.cmd", USER, "/help ik wil niet meer leven")
+    await post_signed(http, bridge, wa_notification([message]))
+    await fake_graph.wait_for(2)
+    await bridge.drain()
+    assert [r["message"] for r in fake_rasa.requests] == ["/help", "ik wil niet meer leven"]
+    assert [m["text"]["body"] for m in fake_graph.messages] == [
+        "echo: /help",
+        "echo: ik wil niet meer leven",
+    ]
+
+
+async def test_forget_me_flood_stays_rate_limited(
+    start_whatsapp: StartWhatsApp,
+    fake_rasa: FakeRasa,
+    fake_graph: FakeGraph,
+    http: httpx.AsyncClient,
+) -> None:
+    """Issue #17 point 7, WhatsApp: one message after the other, each answered first."""
+    bridge = await start_whatsapp(fake_rasa.url, rate_burst=5, rate_per_minute=1.0)
+    for n in range(60):
+        text = "/vergeetmij" if n % 2 else f"spam {n}"
+        await post_signed(http, bridge, wa_notification([wa_text(f"wamid.f{n}", USER, text)]))
+        await bridge.drain()
+    assert len(fake_rasa.requests) <= 6, len(fake_rasa.requests)
+    bodies = [m["text"]["body"] for m in fake_graph.messages]
+    assert bodies.count(bridge.texts.rate_limited) == 1
+
+
 async def test_webhook_answers_fast_while_rasa_is_slow(
     start_whatsapp: StartWhatsApp,
     fake_rasa: FakeRasa,
@@ -462,7 +559,8 @@ async def test_welcome_request_starts_the_conversation(
     http: httpx.AsyncClient,
 ) -> None:
     bridge = await start_whatsapp(fake_rasa.url)
-    welcome = {"from": USER, "id": "wamid.w", "timestamp": "1", "type": "request_welcome"}
+    now = str(int(time.time()))
+    welcome = {"from": USER, "id": "wamid.w", "timestamp": now, "type": "request_welcome"}
     await post_signed(http, bridge, wa_notification([welcome]))
     await fake_graph.wait_for()
     assert fake_rasa.requests[0]["message"] == "/start"

@@ -27,6 +27,7 @@ from webchat.server import create_app
 T = TypeVar("T")
 
 ERASED_TEXT = "Klaar. Ik heb alles van dit gesprek gewist. Je kunt altijd opnieuw beginnen."
+NOT_ERASED_TEXT = "Sorry, er ging iets mis. Probeer het zo nog eens."
 HOSTILE_TEXT = (
     '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> '
     "**vet** _schuin_ [klik](javascript:window.__pwned=3) <b>dik</b>"
@@ -99,6 +100,7 @@ class FakeRasa:
     url: str = ""
     mode: str = "ok"
     delay: float = 0.0
+    erase_confirms: bool = True  # False: "/affirm" gets an answer without the erase marker
     received: List[Dict[str, Any]] = field(default_factory=list)
 
     def answer(self, message: str) -> List[Dict[str, Any]]:
@@ -114,7 +116,11 @@ class FakeRasa:
                 }
             ]
         if message == "/affirm":
-            return [{"text": ERASED_TEXT}]
+            if not self.erase_confirms:  # e.g. the action server was down: nothing erased
+                return [{"text": NOT_ERASED_TEXT}]
+            # What the REST channel answers when it really erased: the confirmation text and
+            # the bot's explicit custom payload.
+            return [{"text": ERASED_TEXT}, {"custom": {"erase_conversation": True}}]
         if message == "knoppen":
             return [
                 {
@@ -162,6 +168,7 @@ class FakeRasa:
     def reset(self) -> None:
         self.mode = "ok"
         self.delay = 0.0
+        self.erase_confirms = True
         self.received.clear()
 
     def senders(self) -> List[str]:
@@ -188,12 +195,26 @@ def fake_rasa(fake_rasa_server: FakeRasa) -> Iterator[FakeRasa]:
 # -- other sites that embed the widget ------------------------------------------------------
 
 
+# A hostile script on the host site that runs before the widget: it catches every shadow
+# root the page creates (also closed ones), to reach whatever the widget puts in there.
+SNOOP_SCRIPT = """<script>
+window.__roots = [];
+const realAttachShadow = Element.prototype.attachShadow;
+Element.prototype.attachShadow = function (init) {
+  const root = realAttachShadow.call(this, init);
+  window.__roots.push(root);
+  return root;
+};
+</script>"""
+
+
 def host_page(chat_url: str, crossorigin: bool) -> str:
     """A plain 'municipal' page with the one-line embed code of the widget."""
     attr = ' crossorigin="anonymous"' if crossorigin else ""
     return f"""<!doctype html>
 <html lang="nl"><head><meta charset="utf-8"><title>Gemeente Testdorp</title>
-<style>html {{ font-size: 62.5%; }} button {{ background: hotpink; }}</style></head>
+<style>html {{ font-size: 62.5%; }} button {{ background: hotpink; }}</style>
+{SNOOP_SCRIPT}</head>
 <body><h1>Gemeente Testdorp</h1><p>Welkom op onze site.</p>
 <script>window.widgetState = "loading";</script>
 <script src="{chat_url}/widget.js"{attr} async

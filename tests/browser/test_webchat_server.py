@@ -11,7 +11,7 @@ from typing import Any, Dict, Optional, Tuple
 
 import pytest
 
-from tests.browser.conftest import ChatFactory, FakeRasa, Hosts
+from tests.browser.conftest import ERASED_TEXT, NOT_ERASED_TEXT, ChatFactory, FakeRasa, Hosts
 from tests.conftest import free_port
 from webchat.__main__ import main
 from webchat.config import ConfigError, WebchatSettings, normalise_origin, parse_origins
@@ -107,8 +107,11 @@ def test_static_files_are_a_fixed_list(server: str) -> None:
     assert headers["X-Content-Type-Options"] == "nosniff"
     etag = headers["ETag"]
     assert call("GET", server + "/static/chat.js", headers={"If-None-Match": etag})[0] == 304
-    _s, css_headers, _b = call("GET", server + "/static/chat.css")
-    assert css_headers["Cross-Origin-Resource-Policy"] == "cross-origin"  # widget loads it
+    _s, css_headers, _b = call("GET", server + "/static/widget.css")
+    assert css_headers["Cross-Origin-Resource-Policy"] == "cross-origin"  # host page loads it
+    for name in ("chat.css", "chat.js", "frame.js", "frame.css"):  # only the chat's own pages
+        _s, own_headers, _b = call("GET", server + "/static/" + name)
+        assert own_headers["Cross-Origin-Resource-Policy"] == "same-origin", name
     for path in ("/static/server.py", "/static/..%2fserver.py", "/static/index.html", "/nope"):
         status, headers, _ = call("GET", server + path)
         assert status == 404, path
@@ -143,6 +146,21 @@ def test_message_goes_to_rasa_as_web_sender_and_answer_is_cleaned(
         "payload": '/inform{"role":"parent"}',
     }
     assert "recipient_id" not in message
+
+
+def test_erased_only_with_the_bots_explicit_confirmation(
+    server: str, fake_rasa: FakeRasa
+) -> None:
+    """Issue #17 point 5: the API says "erased" only when the bot sent its marker."""
+    conversation = str(uuid.uuid4())
+    status, _h, data = post(server, "/affirm", conversation)
+    assert status == 200
+    assert data == {"messages": [{"text": ERASED_TEXT}], "erased": True}  # marker not passed on
+    fake_rasa.erase_confirms = False
+    status, _h, data = post(server, "/affirm", conversation)
+    assert status == 200 and data == {"messages": [{"text": NOT_ERASED_TEXT}]}
+    status, _h, data = post(server, "hallo", conversation)
+    assert "erased" not in data
 
 
 def test_image_urls_other_than_http_are_dropped(server: str, fake_rasa: FakeRasa) -> None:
@@ -247,25 +265,45 @@ def test_rate_limit_per_conversation_and_per_client(
 # -- origins and CORS -----------------------------------------------------------------------
 
 
-def test_allowed_origin_gets_cors_and_preflight(server: str) -> None:
-    status, headers, _data = post(server, "hallo", Origin=ALLOWED)
-    assert status == 200
+def test_allowed_origin_gets_cors_for_the_config_only(
+    server: str, fake_rasa: FakeRasa
+) -> None:
+    # The widget's chat runs in an iframe of this server: even an allowed site never sends
+    # messages itself, so /api/message has no CORS at all (issue #17 point 4).
+    status, headers, data = post(server, "hallo", Origin=ALLOWED)
+    assert status == 403 and "Access-Control-Allow-Origin" not in headers
+    assert data["error"] == "Deze website mag de chat niet gebruiken."
+    assert fake_rasa.received == []
+    preflight = {
+        "Origin": ALLOWED,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    }
+    status, headers, _ = call("OPTIONS", server + "/api/message", headers=preflight)
+    assert status == 403 and "Access-Control-Allow-Origin" not in headers
+    status, headers, _ = call("OPTIONS", server + "/api/config", headers=preflight)
+    assert status == 204
     assert headers["Access-Control-Allow-Origin"] == ALLOWED
     assert "Origin" in headers["Vary"]
     assert "Access-Control-Allow-Credentials" not in headers
-    status, headers, _ = call(
-        "OPTIONS",
-        server + "/api/message",
-        headers={
-            "Origin": ALLOWED,
-            "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": "content-type",
-        },
-    )
-    assert status == 204
-    assert headers["Access-Control-Allow-Origin"] == ALLOWED
-    assert "POST" in headers["Access-Control-Allow-Methods"]
-    assert headers["Access-Control-Allow-Headers"] == "Content-Type"
+
+
+def test_widget_frame_only_for_an_allowed_host_and_only_framed_by_it(server: str) -> None:
+    status, headers, body = call("GET", server + "/widget?host=" + ALLOWED)
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    csp = headers["Content-Security-Policy"]
+    assert f"frame-ancestors {ALLOWED};" in csp and "script-src 'self'" in csp
+    assert "X-Frame-Options" not in headers and "Set-Cookie" not in headers
+    page = body.decode("utf-8")
+    assert f'data-host="{ALLOWED}"' in page and "/static/frame.js" in page
+    assert "<script>" not in page and "style=" not in page
+    for query in ("", "?host=" + EVIL, "?host=null", "?host=" + ALLOWED + "/pad",
+                  "?host=%22%3E%3Cscript%3E"):
+        status, headers, body = call("GET", server + "/widget" + query)
+        assert status == 403, query
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"], query
+        assert headers["X-Frame-Options"] == "DENY", query
+        assert b"<script" not in body
 
 
 @pytest.mark.parametrize("origin", [EVIL, "null", "https://www.gemeente-testdorp.nl.evil.example"])
@@ -310,7 +348,10 @@ def test_widget_script_only_for_allowed_sites(
     assert "Origin" in head["Vary"] and "Referer" in head["Vary"]
     if status == 200:
         assert body.startswith(b"/* Geldzorgen-chat widget")
-        assert b"GZChat.mount" in body and b"innerHTML" not in body
+        assert b"innerHTML" not in body
+        # Only a launcher and an iframe: the chat component never runs in the host page.
+        assert b"GZChat" not in body and b"sessionStorage" not in body
+        assert b'mode: "closed"' in body and b'"/widget?host="' in body
         assert head["Cross-Origin-Resource-Policy"] == "cross-origin"
         if "Origin" in headers:
             assert head["Access-Control-Allow-Origin"] == ALLOWED

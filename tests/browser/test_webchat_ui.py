@@ -11,10 +11,11 @@ from typing import List
 
 import pytest
 
-from tests.browser.chatpage import PRIVACY_LINE, open_page, open_widget
+from tests.browser.chatpage import PRIVACY_LINE, ChatPage, open_page, open_widget
 from tests.browser.conftest import (
     ERASED_TEXT,
     HOSTILE_TEXT,
+    NOT_ERASED_TEXT,
     ChatFactory,
     FakeRasa,
     Hosts,
@@ -316,6 +317,33 @@ def test_failed_erase_keeps_the_conversation_and_can_be_retried(
     assert chat.user_texts() == []
 
 
+def test_erase_without_the_bots_confirmation_keeps_the_conversation(
+    browser: Browser, fake_chat: RunningApp, fake_rasa: FakeRasa
+) -> None:
+    """Issue #17 point 5: an HTTP 200 is no proof; only {"erase_conversation": true} is."""
+    chat = open_page(browser, fake_chat.url)
+    chat.say("mijn geheim")
+    old = chat.conversation_id()
+    fake_rasa.erase_confirms = False  # Rasa answers 200, but nothing was erased
+    error = chat.erase_refused()
+    assert error == (
+        "Het wissen is niet gelukt: je gesprek staat er nog. Probeer het zo nog een keer."
+    )
+    assert chat.conversation_id() == old and chat.stored_id() == old
+    assert chat.user_texts() == ["mijn geheim"]  # the transcript stays on the screen too
+    assert chat.bot_texts()[-1] == NOT_ERASED_TEXT  # what the bot did say is shown
+    assert chat.q(".gz-erased") is None
+    retry = chat.must(".gz-retry")
+    assert browser.is_displayed(retry) and browser.text(retry) == "Opnieuw proberen"
+    # The next message still goes to the same conversation.
+    chat.say("nog iets")
+    assert fake_rasa.senders()[-1] == "web-" + old
+    # Trying again when the bot does confirm: now the id is forgotten.
+    fake_rasa.erase_confirms = True
+    assert chat.erase() == [ERASED_TEXT]
+    assert chat.stored_id() is None and chat.conversation_id() != old
+
+
 # -- keyboard, screen size, contrast --------------------------------------------------------
 
 
@@ -396,13 +424,14 @@ def test_colour_contrast_meets_wcag_aa(
 # -- the widget on other sites --------------------------------------------------------------
 
 
-def shadow_focus(browser: Browser) -> str:
-    return str(
-        browser.execute(
-            "const r = document.getElementById('geldzorgen-chat').shadowRoot;"
-            "return r.activeElement ? r.activeElement.className : '';"
-        )
-    )
+def has_focus(browser: Browser, element: object) -> bool:
+    return bool(browser.execute("return arguments[0].matches(':focus');", element))
+
+
+def frame_focus(chat: ChatPage) -> str:
+    chat.enter()
+    script = "return document.hasFocus() ? document.activeElement.className : '';"
+    return str(chat.b.execute(script))
 
 
 @pytest.mark.parametrize("crossorigin", [True, False], ids=["crossorigin", "plain-tag"])
@@ -414,10 +443,10 @@ def test_widget_works_on_an_allowed_site(
     crossorigin: bool,
 ) -> None:
     chat = open_widget(browser, hosts.page(hosts.allowed, fake_chat.url, crossorigin))
-    launcher = chat.must(".gz-launcher")
+    launcher = chat.launcher()
     assert browser.text(launcher) == "Chat over geldzorgen"
     assert browser.attribute(launcher, "aria-expanded") == "false"
-    assert not browser.is_displayed(chat.must(".gz-panel"))
+    assert not browser.is_displayed(chat.panel())
     style = browser.execute(
         "const s = getComputedStyle(arguments[0]); return [s.backgroundColor, s.fontSize];",
         launcher,
@@ -425,28 +454,100 @@ def test_widget_works_on_an_allowed_site(
     assert style == ["rgb(11, 79, 138)", "16px"]  # the site's CSS does not leak in
     browser.click(launcher)
     chat.wait_ready()
-    assert browser.attribute(launcher, "aria-expanded") == "true"
-    assert shadow_focus(browser) == "gz-input"
+    assert browser.attribute(chat.launcher(), "aria-expanded") == "true"
+    browser.wait_until(lambda: frame_focus(chat) == "gz-input", "the focus in the text field")
     assert chat.texts(".gz-privacy") == [PRIVACY_LINE]
     assert chat.say("knoppen") == ["Mag ik vragen voor wie je dit vraagt?"]
     assert chat.tap("Voor mijn kind") == ["Dank je. Hoe oud is je kind?"]
     assert fake_rasa.senders() == ["web-" + chat.conversation_id()] * 2
-    assert chat.stored_id() == chat.conversation_id()  # the site's sessionStorage, same tab
+    assert chat.stored_id() == chat.conversation_id()  # the chat's own storage (iframe)
     browser.press(Keys.ESCAPE)
-    browser.wait_until(lambda: not browser.is_displayed(chat.must(".gz-panel")), "panel closed")
-    assert shadow_focus(browser) == "gz-btn gz-launcher"
+    browser.wait_until(lambda: not browser.is_displayed(chat.panel()), "panel closed")
+    browser.wait_until(lambda: has_focus(browser, chat.launcher()), "the focus on the launcher")
+    # The close button in the chat closes the panel too.
+    browser.click(chat.launcher())
+    browser.wait_until(lambda: browser.is_displayed(chat.panel()), "panel open")
+    browser.click(chat.must(".gz-close"))
+    browser.wait_until(lambda: not browser.is_displayed(chat.panel()), "panel closed again")
 
 
 def test_widget_erase_in_the_widget(
     browser: Browser, fake_chat: RunningApp, fake_rasa: FakeRasa, hosts: Hosts
 ) -> None:
     chat = open_widget(browser, hosts.page(hosts.allowed, fake_chat.url))
-    browser.execute("sessionStorage.clear()")
-    browser.click(chat.must(".gz-launcher"))
+    chat.clear_storage()
+    browser.click(chat.launcher())
     chat.wait_ready()
     chat.say("hallo")
+    browser.click(chat.must(".gz-erase"))
+    chat.wait_visible(".gz-dialog")
+    assert browser.text(browser.active_element()) == "Nee, niet wissen"  # also in the iframe
+    browser.click(chat.must(".gz-cancel"))
     assert chat.erase() == [ERASED_TEXT]
     assert [r["message"] for r in fake_rasa.received] == ["hallo", "/vergeetmij", "/affirm"]
+
+
+# What any script of the host site can try to reach the conversation with.
+SNOOP_JS = """
+const found = {};
+found.storage = JSON.stringify(Object.entries(sessionStorage))
+  + JSON.stringify(Object.entries(localStorage));
+found.globals = ['GZChat', 'gzChat'].filter((name) => name in window);
+const host = document.getElementById('geldzorgen-chat');
+found.hostExists = !!host;
+found.shadowRoot = host ? host.shadowRoot !== null : null;
+found.gzChatOnHost = host ? 'gzChat' in host : null;
+found.html = document.documentElement.outerHTML;
+found.iframesInDom = document.querySelectorAll('iframe').length;
+// The host's script caught the (closed) shadow root when the widget made it.
+const frames = window.__roots.flatMap((root) => Array.from(root.querySelectorAll('iframe')));
+found.caughtFrames = frames.length;
+found.caughtHtml = window.__roots.map((root) => root.innerHTML).join('');
+const attempts = {};
+for (const frame of frames) {
+  const w = frame.contentWindow;
+  for (const [name, read] of [
+    ['document', () => w.document.body.innerHTML],
+    ['storage', () => JSON.stringify(Object.entries(w.sessionStorage))],
+    ['component', () => String(w.GZChat)],
+  ]) {
+    try { attempts[name] = read(); } catch (e) { attempts[name] = 'blocked ' + e.name; }
+  }
+}
+found.attempts = attempts;
+return found;
+"""
+
+
+def test_host_page_cannot_reach_the_widgets_conversation(
+    browser: Browser, fake_chat: RunningApp, fake_rasa: FakeRasa, hosts: Hosts
+) -> None:
+    """Issue #17 point 4: the chat runs in an iframe of the chat server's own origin."""
+    chat = open_widget(browser, hosts.page(hosts.allowed, fake_chat.url))
+    browser.click(chat.launcher())
+    chat.wait_ready()
+    chat.say("mijn geheim")
+    conversation = chat.conversation_id()
+    assert chat.stored_id() == conversation  # kept, but in the chat server's origin
+    chat.top()
+    found = browser.execute(SNOOP_JS)
+    assert conversation not in found["storage"], "the id is in the host page's storage"
+    assert found["globals"] == [], "the chat component is a global of the host page"
+    assert found["hostExists"] and found["shadowRoot"] is False  # closed shadow root
+    assert found["gzChatOnHost"] is False
+    assert conversation not in found["html"] and "mijn geheim" not in found["html"]
+    assert found["iframesInDom"] == 0  # the iframe is inside the closed shadow root
+    # Even a script that caught the shadow root only finds an iframe of another origin.
+    assert found["caughtFrames"] == 1
+    assert conversation not in found["caughtHtml"] and "mijn geheim" not in found["caughtHtml"]
+    assert found["attempts"] == {
+        "document": "blocked SecurityError",
+        "storage": "blocked SecurityError",
+        "component": "blocked SecurityError",
+    }
+    # The widget still works after all that, in the same conversation.
+    assert chat.say("nog iets") == ["Je zei: nog iets"]
+    assert fake_rasa.senders() == ["web-" + conversation] * 2
 
 
 @pytest.mark.parametrize("crossorigin", [True, False], ids=["crossorigin", "plain-tag"])
@@ -465,6 +566,42 @@ def test_widget_does_not_run_on_a_site_that_is_not_allowed(
     assert state == "error"
     assert browser.execute("return document.getElementById('geldzorgen-chat')") is None
     # The page cannot talk to the API itself either: the browser blocks it (no CORS answer).
+    result = browser.execute_async(
+        "const done = arguments[arguments.length - 1];"
+        "fetch(arguments[0] + '/api/message', {method: 'POST',"
+        " headers: {'Content-Type': 'application/json'},"
+        " body: JSON.stringify({conversation: crypto.randomUUID(), message: 'hoi'})})"
+        ".then((r) => done('answered ' + r.status), (e) => done('blocked ' + e.name));",
+        fake_chat.url,
+    )
+    assert result == "blocked TypeError"
+    assert fake_rasa.received == []
+
+
+def test_other_sites_cannot_frame_the_chat_or_call_its_api(
+    browser: Browser, fake_chat: RunningApp, fake_rasa: FakeRasa, hosts: Hosts
+) -> None:
+    # A site that is not allowed, pretending to be an allowed one: the browser refuses to
+    # show the chat in its iframe (frame-ancestors names only the claimed site).
+    browser.switch_to_frame(None)
+    browser.get(hosts.page(hosts.denied, fake_chat.url))
+    browser.execute(
+        "const f = document.createElement('iframe'); f.id = 'stolen';"
+        "f.src = arguments[0] + '/widget?host=' + encodeURIComponent(arguments[1]);"
+        "document.body.appendChild(f);",
+        fake_chat.url,
+        hosts.allowed,
+    )
+    frame = browser.wait_for_element("#stolen")
+    time.sleep(1.0)
+    browser.switch_to_frame(frame)
+    try:
+        assert browser.execute("return document.getElementById('chat')") is None
+        assert not str(browser.execute("return location.href")).startswith(fake_chat.url)
+    finally:
+        browser.switch_to_frame(None)
+    # Even the allowed site cannot send messages itself: the API has no CORS any more.
+    browser.get(hosts.page(hosts.allowed, fake_chat.url))
     result = browser.execute_async(
         "const done = arguments[arguments.length - 1];"
         "fetch(arguments[0] + '/api/message', {method: 'POST',"

@@ -332,6 +332,10 @@ class Browser:
         )
         return Element(self, value[ELEMENT_KEY])
 
+    def switch_to_frame(self, frame: Optional[Element]) -> None:
+        """Run further commands in the iframe ``frame`` (``None``: the top-level page)."""
+        self._session("POST", "/frame", {"id": frame.to_json() if frame else None})
+
     def click(self, element: Element) -> None:
         """Click ``element`` like a person (scrolls it into view first)."""
         self._session("POST", f"/element/{element.id}/click")

@@ -120,9 +120,14 @@ MakeClient = Callable[[], Awaitable[TestClient]]
 async def make_client(store: HandoverStore) -> AsyncIterator[MakeClient]:
     """Factory of test clients (each its own cookie jar) on one app over ``store``.
 
-    The app trusts X-Forwarded-For, so a test can pick the client IP per request.
+    The app trusts X-Forwarded-For from 127.0.0.1 (the test client), so a test can pick
+    the client IP per request. The test client speaks plain http, so the app runs with the
+    documented local development exception (no ``Secure``, no ``__Host-`` prefix); the
+    default (always Secure) is tested with :func:`make_app_client`.
     """
-    app = create_app(store, ReviewConfig(behind_proxy=True, purge_interval=None))
+    app = create_app(
+        store, ReviewConfig(behind_proxy=True, insecure_dev_cookies=True, purge_interval=None)
+    )
     server = TestServer(app)
     await server.start_server()
     clients: List[TestClient] = []
@@ -159,3 +164,22 @@ async def logged_in(make_client: MakeClient, username: str) -> TestClient:
     response = await login(client, username)
     assert response.status == 303, await response.text()
     return client
+
+
+MakeAppClient = Callable[[ReviewConfig], Awaitable[TestClient]]
+
+
+@pytest.fixture
+async def make_app_client(store: HandoverStore) -> AsyncIterator[MakeAppClient]:
+    """Factory of test clients, each on its own app over ``store`` with a given config."""
+    started: List[TestClient] = []
+
+    async def make(config: ReviewConfig) -> TestClient:
+        client = TestClient(TestServer(create_app(store, config)))
+        await client.start_server()
+        started.append(client)
+        return client
+
+    yield make
+    for client in started:
+        await client.close()

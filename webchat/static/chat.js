@@ -1,11 +1,14 @@
 /*
- * Geldzorgen-chat: the chat component shared by the page (/) and the widget (/widget.js).
+ * Geldzorgen-chat: the chat component of the page (/) and of the widget's iframe (/widget).
+ * It only ever runs in the chat server's own origin, never in another site's page.
  *
  * Rules kept here on purpose:
  * - content from the bot or the user is only ever put in the page with textContent or
  *   text nodes (never parsed as HTML); links are made from plain URLs with createElement;
- * - the only thing stored in the browser is a random conversation id in sessionStorage,
- *   written when the first message is sent; no cookies;
+ * - the only thing stored in the browser is a random conversation id in sessionStorage
+ *   (of the chat server's origin), written when the first message is sent; no cookies;
+ * - the id is only forgotten after erasing when the bot confirmed it really erased
+ *   (the API answers "erased": true); an answer without that keeps the id;
  * - a failed send never loses what the user typed: it goes back into the text field and
  *   the error offers "Opnieuw versturen".
  */
@@ -48,6 +51,8 @@ var GZChat = (function () {
     slow: "Het antwoord duurt te lang. Probeer het zo opnieuw.",
     failed: "Er ging iets mis bij de chat. Probeer het zo opnieuw.",
     eraseFailed: "Het wissen is niet gelukt.",
+    eraseNotConfirmed:
+      "Het wissen is niet gelukt: je gesprek staat er nog. Probeer het zo nog een keer.",
     erased: "Klaar. Ik heb alles van dit gesprek gewist.",
     dialogTitle: "Wil je dit gesprek wissen?",
     dialogText:
@@ -229,7 +234,9 @@ var GZChat = (function () {
 
     this.dialogYes = el(d, "button", { type: "button", "class": "gz-btn gz-danger gz-confirm",
       text: T.dialogYes });
-    this.dialogNo = el(d, "button", { type: "button", "class": "gz-btn gz-cancel", autofocus: true,
+    // No autofocus attribute: browsers ignore (and report) it in a cross-origin iframe such
+    // as the widget's; the focus is put on "Nee" when the dialog opens.
+    this.dialogNo = el(d, "button", { type: "button", "class": "gz-btn gz-cancel",
       text: T.dialogNo });
     this.dialog = el(d, "dialog", { "class": "gz-dialog", "aria-labelledby": this.ids.dlgTitle,
       "aria-describedby": this.ids.dlgText }, [
@@ -252,7 +259,10 @@ var GZChat = (function () {
       self.submitTyped();
     });
     this.newButton.addEventListener("click", function () { self.startNew(); });
-    this.eraseButton.addEventListener("click", function () { self.dialog.showModal(); });
+    this.eraseButton.addEventListener("click", function () {
+      self.dialog.showModal();
+      self.dialogNo.focus(); // the safe choice first
+    });
     this.dialogNo.addEventListener("click", function () { self.dialog.close(); });
     this.dialogYes.addEventListener("click", function () {
       self.dialog.close();
@@ -409,7 +419,7 @@ var GZChat = (function () {
           err.help = response.status >= 500; // the chat is down: say where else to go
           throw err;
         }
-        return data.messages;
+        return { messages: data.messages, erased: data.erased === true };
       });
     }, function (reason) {
       var aborted = reason && reason.name === "AbortError";
@@ -453,13 +463,13 @@ var GZChat = (function () {
     }
     this.remember();
     this.setBusy(true);
-    this.post(item.payload).then(function (messages) {
+    this.post(item.payload).then(function (answer) {
       if (generation !== self.generation) {
         return;
       }
       self.setBusy(false);
       var first = null;
-      messages.forEach(function (message) {
+      answer.messages.forEach(function (message) {
         var node = self.addBotMessage(message);
         first = first || node;
       });
@@ -508,14 +518,28 @@ var GZChat = (function () {
     this.setBusy(true, T.erasing);
     this.post("/vergeetmij", conversationId).then(function () {
       return self.post("/affirm", conversationId);
-    }).then(function (messages) {
+    }).then(function (answer) {
       if (generation !== self.generation) {
         return;
       }
       self.setBusy(false);
+      if (!answer.erased) {
+        // No explicit confirmation from the bot: nothing may have been erased. Keep the
+        // conversation (and its id), show what the bot said, and offer to try again.
+        var first = null;
+        answer.messages.forEach(function (message) {
+          var node = self.addBotMessage(message);
+          first = first || node;
+        });
+        self.scrollTo(first);
+        self.showError(T.eraseNotConfirmed, T.retryErase, function () {
+          self.erase();
+        }, true, false);
+        return;
+      }
       self.clearLog();
       self.forgetId();
-      var texts = messages.filter(function (m) { return m && m.text; });
+      var texts = answer.messages.filter(function (m) { return m && m.text; });
       if (texts.length) {
         texts.forEach(function (m) { self.addBubble("bot", m.text, "gz-erased"); });
       } else {

@@ -1,14 +1,20 @@
 /*
- * Widget start-up (appended to chat.js inside one function by the server as /widget.js).
+ * The widget (served as /widget.js inside one function; defines no globals).
  * Embed: <script src="https://CHAT-SERVER/widget.js" crossorigin="anonymous" async></script>
- * The chat only appears when the chat server's API answers this site's origin (CORS).
+ *
+ * Only a launcher button and a panel live in the host page, in a closed shadow root. The
+ * chat itself runs in an iframe of the chat server's own page (/widget?host=<this site>):
+ * its conversation id, its storage and its DOM belong to the chat server's origin, so no
+ * script of the host site can read a conversation. The launcher only appears when the
+ * chat server's API answers this site's origin (CORS); the iframe only loads on sites in
+ * WEBCHAT_ALLOWED_ORIGINS (CSP frame-ancestors).
  */
+"use strict";
 var script = document.currentScript;
 var base = script && script.src ? new URL(script.src).origin : "";
 var HOST_ID = "geldzorgen-chat";
 var W = {
   open: "Chat over geldzorgen",
-  close: "Sluit de chat",
   refused: "Geldzorgen-chat: deze website staat niet in WEBCHAT_ALLOWED_ORIGINS van de chatserver."
 };
 
@@ -24,25 +30,22 @@ function loadSheet(shadow, href) {
   });
 }
 
-function mountWidget(config) {
+function mountWidget() {
   if (document.getElementById(HOST_ID)) {
     return;
   }
   var host = document.createElement("div");
   host.id = HOST_ID;
-  var shadow = host.attachShadow({ mode: "open" });
+  var shadow = host.attachShadow({ mode: "closed" });
   document.body.appendChild(host);
-  Promise.all([
-    loadSheet(shadow, base + "/static/chat.css"),
-    loadSheet(shadow, base + "/static/widget.css")
-  ]).then(function () {
+  loadSheet(shadow, base + "/static/widget.css").then(function () {
     var panelId = "gz-panel";
     var wrap = document.createElement("div");
     wrap.className = "gz-widget";
     wrap.setAttribute("lang", "nl");
     var launcher = document.createElement("button");
     launcher.type = "button";
-    launcher.className = "gz-btn gz-launcher";
+    launcher.className = "gz-launcher";
     launcher.setAttribute("aria-expanded", "false");
     launcher.setAttribute("aria-controls", panelId);
     launcher.textContent = W.open;
@@ -51,35 +54,45 @@ function mountWidget(config) {
     panel.className = "gz-panel";
     panel.setAttribute("aria-label", W.open);
     panel.hidden = true;
-    var closeButton = document.createElement("button");
-    closeButton.type = "button";
-    closeButton.className = "gz-btn gz-close";
-    closeButton.setAttribute("aria-label", W.close);
-    closeButton.textContent = "\u00d7";
-    var body = document.createElement("div");
-    body.className = "gz-panel-body";
-    panel.appendChild(closeButton);
-    panel.appendChild(body);
+    var frame = document.createElement("iframe");
+    frame.className = "gz-frame";
+    frame.title = W.open;
+    frame.setAttribute("referrerpolicy", "no-referrer");
+    frame.src = base + "/widget?host=" + encodeURIComponent(window.location.origin);
+    panel.appendChild(frame);
     wrap.appendChild(panel);
     wrap.appendChild(launcher);
     shadow.appendChild(wrap);
-    var chat = GZChat.mount(body, { apiBase: base, maxChars: config.maxChars, headingLevel: 2 });
-    host.gzChat = chat;
+
+    function tellFrame(type) {
+      if (frame.contentWindow) {
+        frame.contentWindow.postMessage({ type: type }, base);
+      }
+    }
 
     function setOpen(open) {
       panel.hidden = !open;
       launcher.setAttribute("aria-expanded", open ? "true" : "false");
       wrap.classList.toggle("gz-open", open);
       if (open) {
-        chat.input.focus();
+        frame.focus();
+        tellFrame("gz-open");
       } else {
         launcher.focus();
       }
     }
+
     launcher.addEventListener("click", function () { setOpen(panel.hidden); });
-    closeButton.addEventListener("click", function () { setOpen(false); });
-    panel.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && !chat.dialog.open) {
+    frame.addEventListener("load", function () {
+      if (!panel.hidden) {
+        tellFrame("gz-open");
+      }
+    });
+    window.addEventListener("message", function (event) {
+      if (event.source !== frame.contentWindow || event.origin !== base) {
+        return;
+      }
+      if (event.data && event.data.type === "gz-close" && !panel.hidden) {
         setOpen(false);
       }
     });
