@@ -197,10 +197,37 @@ def load_nlu_examples() -> List[Example]:
     return out
 
 
+CONVERSATION_ROUND = -2  # user messages of the project's own non-crisis conversation tests
+
+
+def load_conversation_examples() -> List[Example]:
+    """User messages of the non-crisis cases in tests/data/conversations*.yaml (round -2).
+
+    Everyday long money stories ("geen kinderwagen, alles weggegeven", "een matras op de
+    grond") that the corpus rounds, written around crisis wording, have too few of. Training
+    only: these conversation tests then check the channel and the dialogue, not how the
+    model generalises (the rounds measure that). Cases that expect a crisis line are left out.
+    """
+    out = []
+    for path in sorted((ROOT / "tests" / "data").glob("conversations*.yaml")):
+        spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for case in spec.get("cases", []):
+            expects_crisis = any(
+                "113" in p or "0800" in p or "veilig" in p.lower()
+                for p in (case.get("first") or []) + (case.get("expect") or [])
+            )
+            if expects_crisis or path.name.endswith("_safety.yaml"):
+                continue
+            for text in case.get("say", []):
+                out.append(Example(text=text, kind="none", level="none", round=CONVERSATION_ROUND))
+    return out
+
+
 def load_corpus(rounds: Optional[Iterable[int]] = None, with_nlu: bool = False) -> List[Example]:
     """Round 0 plus every joined round (or exactly ``rounds``, joined or not), de-duplicated.
 
-    ``with_nlu`` adds the assistant's NLU examples as non-crises (training only).
+    ``with_nlu`` adds the assistant's NLU examples and the user messages of its non-crisis
+    conversation tests as non-crises (training only).
     """
     wanted = None if rounds is None else set(rounds)
     examples: List[Example] = []
@@ -210,7 +237,7 @@ def load_corpus(rounds: Optional[Iterable[int]] = None, with_nlu: bool = False) 
         if wanted is None or number in wanted:
             examples += load_round(number, path)
     if with_nlu:
-        examples += load_nlu_examples()
+        examples += load_nlu_examples() + load_conversation_examples()
     seen = set()
     unique = []
     for example in examples:
