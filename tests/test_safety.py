@@ -244,3 +244,26 @@ def test_youth_under_16_asking_for_a_person_is_not_sent_to_a_parent_after_abuse(
         "utter_handover_youth_unsafe_home"
     ][0]["text"]
     assert "ouder" not in text.lower().replace("vertrouwenspersoon", "")
+
+
+def test_a_hedged_reply_right_after_a_line_is_met_warmly_and_keeps_the_line() -> None:
+    talk = Talk()
+    talk.say("het heeft allemaal geen zin meer", "crisis_suicide")
+    replies = talk.say("soms wel een beetje", "ask_bot")
+    assert names(replies) == ["utter_crisis_after_check", "utter_crisis_reminder"]
+    assert "113" in replies[1].values["line"]
+
+
+def test_a_clear_no_right_after_a_suicide_line_goes_on_with_the_money_question() -> None:
+    talk = Talk()
+    talk.say("ik zie het niet meer zitten met al die rekeningen", "crisis_suicide")
+    assert names(talk.say("nee hoor, het is alleen het geld"))[0] == "utter_crisis_check_no"
+
+
+def test_the_erase_question_needs_an_explicit_request() -> None:
+    talk = Talk()
+    text = "we moeten een ipad kopen van 400 euro?? wtf dat hebben wij echt niet"
+    assert "utter_ask_forget_confirm" not in names(talk.say(text, "forget_me"))
+    assert names(Talk().say("wis alles wat ik heb gezegd", "forget_me")) == [
+        "utter_ask_forget_confirm"
+    ]

@@ -78,6 +78,14 @@ PRIVACY_QUESTION = re.compile(
     r"(ouders|school|werk)|school) (dat|dit|het|ervan)|te horen krijgen)\b",
     re.I,
 )
+# The erase question comes only after an explicit request to erase ("/vergeetmij", "wis
+# alles", "verwijder mijn gegevens", "delete my data"), never because the model guessed it.
+ERASE_REQUEST = re.compile(
+    r"(/vergeetmij|/forget|\b(wis|wist|wissen|gewist|verwijder|verwijderen|vergeet|vergeten|"
+    r"vergetelheid|weg|weggooien|bewaren|bewaar|bewaard|onthoud|onthoudt|opslaan|sla \w+ "
+    r"(niet )?op|reset|leeg|delete|erase|forget|remove)\b)",
+    re.I,
+)
 SMALLTALK = {
     "greet": "utter_greet_again",
     "goodbye": "utter_goodbye",
@@ -202,7 +210,8 @@ def _respond(state: State, turn: Turn) -> List[Say]:
         state.crisis_seen = True
         state.crisis_kind, state.crisis_other = kind.value, other
         state.reminded_at = state.turns
-        state.pending = None
+        # the next reply often answers the line ("soms wel", "nee, het is alleen het geld")
+        state.pending = "crisis_followup"
         return says
     if level is Level.CHECK and kind is not None:
         # The rule already sent the check question (which names the line): await the answer.
@@ -220,7 +229,7 @@ def _respond(state: State, turn: Turn) -> List[Say]:
             return [Say("utter_forgotten", custom={"erase_conversation": True})]
         says.append(Say("utter_forget_cancelled"))
         return says + _reask(state)
-    if intent == "forget_me":
+    if intent == "forget_me" and ERASE_REQUEST.search(turn.text):
         state.pending = "forget_confirm"
         return [Say("utter_ask_forget_confirm")]
     if state.pending in ("handover_consent", "handover_contact"):
@@ -229,6 +238,22 @@ def _respond(state: State, turn: Turn) -> List[Say]:
         offer = handover.offer(state, asked=True)
         if offer:
             return says + offer
+    if state.pending == "crisis_followup":
+        # The reply right after a crisis line: hedged or yes -> stay with it; a clear no
+        # (about themselves, after a suicide or self-harm line) -> on with the money question.
+        state.pending = None
+        reading = safety_dialogue.check_answer(
+            turn.text, signals.affirm or intent == "affirm", signals.deny or intent == "deny"
+        )
+        kind_now = state.crisis_kind or "suicide"
+        if reading == "yes":
+            state.reminded_at = state.turns
+            return [
+                Say("utter_crisis_after_check"),
+                Say("utter_crisis_reminder", {"line": safety_dialogue.reminder(kind_now)}),
+            ]
+        if reading == "no" and kind_now in ("suicide", "self_harm") and not state.crisis_other:
+            says.append(Say("utter_crisis_check_no"))
     if state.pending == "crisis_check":
         state.pending = None
         reading = safety_dialogue.check_answer(
@@ -475,7 +500,9 @@ def _ask(state: State, question: str, again: bool = False) -> Say:
 
 def _reask(state: State) -> List[Say]:
     """Repeat the pending question after a side remark (small talk, empty message)."""
-    if state.pending and state.pending not in ("anything_else", "forget_confirm", "crisis_check"):
+    if state.pending and state.pending not in (
+        "anything_else", "forget_confirm", "crisis_check", "crisis_followup"
+    ):
         return [_ask(state, state.pending)]
     return []
 

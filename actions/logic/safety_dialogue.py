@@ -175,8 +175,8 @@ def check_answer(text: str, affirm: bool, deny: bool) -> str:
         return "yes"
     if affirm:
         return "yes"
-    if deny:
-        return "no"
+    if deny or plain.split(" ")[0] in ("nee", "neen", "nope", "no", "nah"):
+        return "no"  # "nee hoor, het is alleen het geld"
     return "other"
 
 
