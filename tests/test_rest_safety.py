@@ -18,14 +18,6 @@ import yaml
 from tests.conftest import post_message
 
 DATA = Path(__file__).parent / "data"
-LINES = {
-    "suicide": r"\b113\b|0800-0113",
-    "self_harm": r"\b113\b|0800-0113|0800-0432",
-    "abuse_child": r"0800-0432|0800-2000",
-    "unsafe_child": r"0800-0432|0800-2000",
-    "domestic_violence": r"0800-2000",
-    "acute_danger": r"\b112\b",
-}
 ACUTE = {
     "acute_food": r"voedselbank|noodhulp",
     "acute_roof": r"opvang",

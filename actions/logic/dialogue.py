@@ -238,9 +238,11 @@ def _respond(state: State, turn: Turn) -> List[Say]:
         offer = handover.offer(state, asked=True)
         if offer:
             return says + offer
-    if state.pending == "crisis_followup":
-        # The reply right after a crisis line: hedged or yes -> stay with it; a clear no
-        # (about themselves, after a suicide or self-harm line) -> on with the money question.
+    if state.pending in ("crisis_check", "crisis_followup"):
+        # A reply to the check question, or the reply right after a crisis line: hedged or
+        # yes -> the line (again), gently; a clear no -> on with the money question (after a
+        # line only when it was about the person's own suicide or self-harm thoughts).
+        after_check = state.pending == "crisis_check"
         state.pending = None
         reading = safety_dialogue.check_answer(
             turn.text, signals.affirm or intent == "affirm", signals.deny or intent == "deny"
@@ -248,26 +250,18 @@ def _respond(state: State, turn: Turn) -> List[Say]:
         kind_now = state.crisis_kind or "suicide"
         if reading == "yes":
             state.reminded_at = state.turns
+            if after_check:
+                state.crisis_seen, state.crisis_kind = True, kind_now
+                return [Say("utter_crisis_after_check"), Say(f"utter_crisis_{kind_now}")]
             return [
                 Say("utter_crisis_after_check"),
                 Say("utter_crisis_reminder", {"line": safety_dialogue.reminder(kind_now)}),
             ]
-        if reading == "no" and kind_now in ("suicide", "self_harm") and not state.crisis_other:
-            says.append(Say("utter_crisis_check_no"))
-    if state.pending == "crisis_check":
-        state.pending = None
-        reading = safety_dialogue.check_answer(
-            turn.text, signals.affirm or intent == "affirm", signals.deny or intent == "deny"
-        )
-        check_kind = state.crisis_kind or "suicide"
-        if reading == "yes":
-            state.crisis_seen = True
-            state.crisis_kind = check_kind
-            state.reminded_at = state.turns
-            return [Say("utter_crisis_after_check"), Say(f"utter_crisis_{check_kind}")]
-        if reading == "no":
+        if reading == "no" and after_check:
             if not state.crisis_seen:
                 state.crisis_kind = None
+            says.append(Say("utter_crisis_check_no"))
+        elif reading == "no" and kind_now in ("suicide", "self_harm") and not state.crisis_other:
             says.append(Say("utter_crisis_check_no"))
     answer = safety_dialogue.faq_answer(
         turn.text, state.crisis_kind if state.crisis_seen else None,
